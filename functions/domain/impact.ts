@@ -1,0 +1,78 @@
+import type {
+  Accreditation,
+  Agreements,
+  Classification,
+  Impact,
+  NarrowedResearcher,
+  ProjectSummary,
+} from '../../schemas/index.js';
+import { decideRoutes } from './access.js';
+import { hasNarrowed, narrowing } from './narrowing.js';
+import { type DatasetLevel, summariseProject } from './project.js';
+
+/** A project member with what their own routes depend on. */
+export interface MemberStanding {
+  readonly researcherId: string;
+  readonly agreements: Agreements | undefined;
+  readonly accreditation: Accreditation | undefined;
+}
+
+/** The members whose routes on a project narrow when its summary moves from `before` to `after`. */
+export function narrowedMembers(
+  projectId: string,
+  before: Pick<ProjectSummary, 'accessLevel' | 'status'>,
+  after: Pick<ProjectSummary, 'accessLevel' | 'status'>,
+  members: readonly MemberStanding[],
+  now: Date,
+): NarrowedResearcher[] {
+  const out: NarrowedResearcher[] = [];
+  for (const m of members) {
+    const ctx = { isMember: true, agreements: m.agreements, accreditation: m.accreditation };
+    const was = decideRoutes({ ...ctx, project: before }, now).routes;
+    const is = decideRoutes({ ...ctx, project: after }, now).routes;
+    if (hasNarrowed(was, is))
+      out.push({ researcherId: m.researcherId, projectId, ...narrowing(was, is) });
+  }
+  return out;
+}
+
+/** A project that uses the dataset, with all its current dataset levels and its members. */
+export interface ProjectUnderChange {
+  readonly projectId: string;
+  readonly datasets: readonly DatasetLevel[];
+  readonly members: readonly MemberStanding[];
+}
+
+/**
+ * The impact of setting `datasetId` to `toLevel` on every project that uses it:
+ * how each project's level and status would move, and who would lose which routes.
+ * Computed with the same rules as a real change; changes nothing.
+ */
+export function previewImpact(
+  input: {
+    readonly datasetId: string;
+    readonly fromLevel: Classification;
+    readonly toLevel: Classification;
+    readonly projects: readonly ProjectUnderChange[];
+  },
+  now: Date,
+): Impact {
+  const { datasetId, fromLevel, toLevel } = input;
+  const projects: Impact['projects'] = [];
+  const narrowed: NarrowedResearcher[] = [];
+  for (const p of input.projects) {
+    const before = summariseProject(p.datasets);
+    const after = summariseProject(
+      p.datasets.map((d) => (d.datasetId === datasetId ? { datasetId, accessLevel: toLevel } : d)),
+    );
+    projects.push({
+      projectId: p.projectId,
+      fromLevel: before.accessLevel,
+      toLevel: after.accessLevel,
+      fromStatus: before.status,
+      toStatus: after.status,
+    });
+    narrowed.push(...narrowedMembers(p.projectId, before, after, p.members, now));
+  }
+  return { datasetId, fromLevel, toLevel, projects, narrowed };
+}

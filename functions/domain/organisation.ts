@@ -1,0 +1,29 @@
+import type { Agreement, Agreements, Route } from '../../schemas/index.js';
+import { isExpired } from './time.js';
+
+/** An agreement is in force when it is `approved` and not past its `expiresAt`. */
+export function isAgreementInForce(agreement: Agreement | undefined, now: Date): boolean {
+  return (
+    agreement !== undefined &&
+    agreement.status === 'approved' &&
+    !isExpired(agreement.expiresAt, now)
+  );
+}
+
+/** Whether the two foundation agreements (AOCOA and AOCCC) are both in force. */
+export function hasAocFoundation(agreements: Agreements, now: Date): boolean {
+  return isAgreementInForce(agreements.AOCOA, now) && isAgreementInForce(agreements.AOCCC, now);
+}
+
+/**
+ * The routes an organisation permits: safe room and SafePod always; AOC office
+ * with AOCOA and AOCCC in force; AOC remote additionally with ARACCC in force.
+ */
+export function organisationRoutes(agreements: Agreements, now: Date): Route[] {
+  const routes: Route[] = ['safe-room', 'safepod'];
+  if (hasAocFoundation(agreements, now)) {
+    routes.push('aoc-office');
+    if (isAgreementInForce(agreements.ARACCC, now)) routes.push('aoc-remote');
+  }
+  return routes;
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import {
+  AccessLevelSchema,
+  ClassificationSchema,
+  IdSchema,
+  LabelSchema,
+  ReasonSchema,
+  TimestampSchema,
+  VersionSchema,
+} from './common.js';
+
+/** A dataset of the metadata catalogue with its access level. */
+export const DatasetSchema = z
+  .object({
+    datasetId: IdSchema,
+    title: LabelSchema,
+    owner: LabelSchema.optional(),
+    accessLevel: ClassificationSchema,
+    version: VersionSchema,
+    updatedAt: TimestampSchema,
+    updatedBy: z.string(),
+  })
+  .meta({ id: 'Dataset' });
+export type Dataset = z.infer<typeof DatasetSchema>;
+
+/** Body of `PUT /v1/datasets/{datasetId}`. */
+export const DatasetPutBodySchema = z
+  .strictObject({
+    title: LabelSchema,
+    accessLevel: ClassificationSchema.optional(),
+    owner: LabelSchema.optional(),
+    reason: ReasonSchema.optional(),
+  })
+  .meta({ id: 'DatasetPutBody' });
+export type DatasetPutBody = z.infer<typeof DatasetPutBodySchema>;
+
+/** Body of `PUT /v1/datasets/{datasetId}/access-level`. */
+export const AccessLevelChangeBodySchema = z
+  .strictObject({ accessLevel: AccessLevelSchema, reason: ReasonSchema })
+  .meta({ id: 'AccessLevelChangeBody' });
+export type AccessLevelChangeBody = z.infer<typeof AccessLevelChangeBodySchema>;
+
+/** Body of `POST /v1/datasets/{datasetId}/access-level/preview`. */
+export const AccessLevelPreviewBodySchema = z
+  .strictObject({ accessLevel: AccessLevelSchema })
+  .meta({ id: 'AccessLevelPreviewBody' });
+export type AccessLevelPreviewBody = z.infer<typeof AccessLevelPreviewBodySchema>;
+
+/** One dataset of a bulk import (JSON body or a CSV row). */
+export const DatasetImportRowSchema = z
+  .strictObject({
+    datasetId: IdSchema,
+    title: LabelSchema,
+    accessLevel: ClassificationSchema.optional(),
+    owner: LabelSchema.optional(),
+  })
+  .meta({ id: 'DatasetImportRow' });
+export type DatasetImportRow = z.infer<typeof DatasetImportRowSchema>;
+
+/** JSON body of `POST /v1/dataset-imports`. */
+export const DatasetImportBodySchema = z
+  .strictObject({
+    datasets: z.array(z.unknown()).max(5000, { error: 'at most 5000 datasets per import' }),
+    reason: ReasonSchema.optional(),
+  })
+  .meta({ id: 'DatasetImportBody' });
+export type DatasetImportBody = z.infer<typeof DatasetImportBodySchema>;
+
+/** Result of `POST /v1/dataset-imports`. */
+export const DatasetImportResultSchema = z
+  .object({
+    created: z.int().min(0),
+    updated: z.int().min(0),
+    unchanged: z.int().min(0),
+    errors: z.array(z.object({ row: z.int().min(1), message: z.string() })),
+  })
+  .meta({ id: 'DatasetImportResult' });
+export type DatasetImportResult = z.infer<typeof DatasetImportResultSchema>;
+
+/** Response of `PUT /v1/datasets/{datasetId}/access-level`. */
+export const AccessLevelChangeResultSchema = z
+  .object({ dataset: DatasetSchema, changeId: IdSchema })
+  .meta({ id: 'AccessLevelChangeResult' });
+export type AccessLevelChangeResult = z.infer<typeof AccessLevelChangeResultSchema>;

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import {
+  AccessLevelSchema,
+  ClassificationSchema,
+  IdSchema,
+  ProjectStatusSchema,
+  RoutesSchema,
+} from './common.js';
+
+/** How one project's level would move. */
+export const ProjectImpactSchema = z
+  .object({
+    projectId: IdSchema,
+    fromLevel: AccessLevelSchema.nullable(),
+    toLevel: AccessLevelSchema.nullable(),
+    fromStatus: ProjectStatusSchema,
+    toStatus: ProjectStatusSchema,
+  })
+  .meta({ id: 'ProjectImpact' });
+export type ProjectImpact = z.infer<typeof ProjectImpactSchema>;
+
+/** A researcher who would lose routes on a project. */
+export const NarrowedResearcherSchema = z
+  .object({
+    researcherId: IdSchema,
+    projectId: IdSchema,
+    removedRoutes: RoutesSchema,
+    remainingRoutes: RoutesSchema,
+  })
+  .meta({ id: 'NarrowedResearcher' });
+export type NarrowedResearcher = z.infer<typeof NarrowedResearcherSchema>;
+
+/** Response of `POST /v1/datasets/{datasetId}/access-level/preview`. */
+export const ImpactSchema = z
+  .object({
+    datasetId: IdSchema,
+    fromLevel: ClassificationSchema,
+    toLevel: ClassificationSchema,
+    projects: z.array(ProjectImpactSchema),
+    narrowed: z.array(NarrowedResearcherSchema),
+  })
+  .meta({ id: 'Impact' });
+export type Impact = z.infer<typeof ImpactSchema>;

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import {
+  AccessLevelSchema,
+  ClassificationSchema,
+  IdSchema,
+  LabelSchema,
+  ProjectStatusSchema,
+  RoutesSchema,
+  TimestampSchema,
+  VersionSchema,
+} from './common.js';
+
+/** A research project registered by an administrator. */
+export const ProjectSchema = z
+  .object({
+    projectId: IdSchema,
+    title: LabelSchema,
+    version: VersionSchema,
+    updatedAt: TimestampSchema,
+    updatedBy: z.string(),
+  })
+  .meta({ id: 'Project' });
+export type Project = z.infer<typeof ProjectSchema>;
+
+/** Body of `PUT /v1/projects/{projectId}`. */
+export const ProjectPutBodySchema = z
+  .strictObject({ title: LabelSchema })
+  .meta({ id: 'ProjectPutBody' });
+export type ProjectPutBody = z.infer<typeof ProjectPutBodySchema>;
+
+/** A dataset used by a project, carrying the dataset's level as last propagated. */
+export const DatasetLinkSchema = z
+  .object({
+    projectId: IdSchema,
+    datasetId: IdSchema,
+    accessLevel: ClassificationSchema,
+  })
+  .meta({ id: 'DatasetLink' });
+export type DatasetLink = z.infer<typeof DatasetLinkSchema>;
+
+/** A dataset that explains a project's level: its level equals the project's, or it is unclassified. */
+export const LimitingDatasetSchema = z
+  .object({ datasetId: IdSchema, accessLevel: ClassificationSchema })
+  .meta({ id: 'LimitingDataset' });
+export type LimitingDataset = z.infer<typeof LimitingDatasetSchema>;
+
+/** The derived access of a project, computed from its datasets (DESIGN.md section 2). */
+export const ProjectSummarySchema = z
+  .object({
+    accessLevel: AccessLevelSchema.nullable(),
+    status: ProjectStatusSchema,
+    routes: RoutesSchema,
+    limitingDatasets: z.array(LimitingDatasetSchema),
+    datasetCount: z.int().min(0),
+  })
+  .meta({ id: 'ProjectSummary' });
+export type ProjectSummary = z.infer<typeof ProjectSummarySchema>;
+
+/** Response of `GET /v1/projects/{projectId}/access`. */
+export const ProjectAccessSchema = ProjectSummarySchema.extend({
+  projectId: IdSchema,
+  version: z.int().min(0),
+  updatedAt: TimestampSchema,
+}).meta({ id: 'ProjectAccess' });
+export type ProjectAccess = z.infer<typeof ProjectAccessSchema>;
+
+/** Response of `PUT`/`DELETE /v1/projects/{projectId}/datasets/{datasetId}`. */
+export const ProjectDatasetLinkResultSchema = z
+  .object({ projectId: IdSchema, datasetId: IdSchema, changeId: IdSchema })
+  .meta({ id: 'ProjectDatasetLinkResult' });
+export type ProjectDatasetLinkResult = z.infer<typeof ProjectDatasetLinkResultSchema>;
+
+/** A researcher's membership of a project. */
+export const MembershipSchema = z
+  .object({ projectId: IdSchema, researcherId: IdSchema, addedAt: TimestampSchema })
+  .meta({ id: 'Membership' });
+export type Membership = z.infer<typeof MembershipSchema>;
+
+/** A page of ids, as returned by list endpoints. */
+export const ProjectRefPageSchema = z
+  .object({ items: z.array(z.object({ projectId: IdSchema })), nextToken: z.string().optional() })
+  .meta({ id: 'ProjectRefPage' });
+export type ProjectRefPage = z.infer<typeof ProjectRefPageSchema>;
