@@ -4,6 +4,7 @@ export * from './common.js';
 export * from './dataset.js';
 export * from './events.js';
 export * from './impact.js';
+export * from './items.js';
 export * from './notification.js';
 export * from './organisation.js';
 export * from './problem.js';

@@ -1,4 +1,10 @@
-import type { Agreement, Agreements, Route } from '../../schemas/index.js';
+import {
+  AGREEMENT_KINDS,
+  type Agreement,
+  type AgreementKind,
+  type Agreements,
+  type Route,
+} from '../../schemas/index.js';
 import { isExpired } from './time.js';
 
 /** An agreement is in force when it is `approved` and not past its `expiresAt`. */
@@ -26,4 +32,23 @@ export function organisationRoutes(agreements: Agreements, now: Date): Route[] {
     if (isAgreementInForce(agreements.ARACCC, now)) routes.push('aoc-remote');
   }
   return routes;
+}
+
+/**
+ * The agreement whose change explains a change of an organisation's routes:
+ * the first (AOCOA, AOCCC, ARACCC) that went out of force, else the first that
+ * differs at all. `undefined` when nothing differs.
+ */
+export function changedAgreement(
+  from: Agreements,
+  to: Agreements,
+  now: Date,
+): AgreementKind | undefined {
+  const lost = AGREEMENT_KINDS.find(
+    (k) => isAgreementInForce(from[k], now) && !isAgreementInForce(to[k], now),
+  );
+  return (
+    lost ??
+    AGREEMENT_KINDS.find((k) => JSON.stringify(from[k] ?? null) !== JSON.stringify(to[k] ?? null))
+  );
 }

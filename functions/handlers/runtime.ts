@@ -1,0 +1,41 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { documentClient, type StoreContext } from '../store/index.js';
+
+/** The structured logger of every handler. Never log email addresses or tokens. */
+export const logger = new Logger({ serviceName: 'srs-access' });
+
+/** A required environment variable, or a clear error naming it. */
+export function requireEnv(name: string): string {
+  const value = process.env[name];
+  if (value === undefined || value === '') {
+    throw new Error(`environment variable ${name} is required but not set`);
+  }
+  return value;
+}
+
+let defaultContext: StoreContext | undefined;
+
+/** The store context of a deployed function: created once per module from `TABLE_NAME`. */
+export function storeContextFromEnv(): StoreContext {
+  defaultContext ??= {
+    doc: documentClient(),
+    tableName: requireEnv('TABLE_NAME'),
+    now: () => new Date(),
+  };
+  return defaultContext;
+}
+
+/**
+ * A Lambda entry point whose dependencies are built on first use, so that
+ * importing a handler module (in tests, in the bundle check) reads no
+ * environment and creates no client.
+ */
+export function lazyHandler<E, C, R>(
+  factory: () => (event: E, context?: C) => Promise<R>,
+): (event: E, context?: C) => Promise<R> {
+  let built: ((event: E, context?: C) => Promise<R>) | undefined;
+  return (event, context) => {
+    built ??= factory();
+    return built(event, context);
+  };
+}

@@ -1,0 +1,3 @@
+export * from './deliver.js';
+export * from './events.js';
+export * from './ports.js';

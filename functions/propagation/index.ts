@@ -1,0 +1,5 @@
+export * from './concurrency.js';
+export * from './recompute.js';
+export * from './run-change.js';
+export * from './standing.js';
+export * from './standing-change.js';

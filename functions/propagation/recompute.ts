@@ -1,0 +1,143 @@
+import type { ChangeItem, Notification, ProjectSummary, SummaryItem } from '../../schemas/index.js';
+import {
+  buildNotification,
+  narrowedMembers,
+  summariesEqual,
+  summariseProject,
+} from '../domain/index.js';
+import {
+  ContentionError,
+  claimNotification,
+  MAX_ATTEMPTS,
+  notificationIdOf,
+  readProjectPartition,
+  type StoreContext,
+  updateLinkLevel,
+  writeSummary,
+} from '../store/index.js';
+import { mapLimit } from './concurrency.js';
+import { loadStandings } from './standing.js';
+
+/** What recomputing one project did. */
+export interface RecomputeResult {
+  /** `skipped`: the project is not (or no longer) affected by this change, or a newer change owns it. */
+  readonly outcome: 'skipped' | 'unchanged' | 'written';
+  /** Notifications of this change for this project (claimed now or by an earlier delivery). */
+  readonly notifications: number;
+}
+
+/** Only these kinds of change notify; a removal can only take away a project's last dataset. */
+const NOTIFYING = new Set<ChangeItem['kind']>(['dataset-level-changed', 'dataset-added']);
+
+/**
+ * Recomputes one project's summary for a change, from the project's own
+ * partition, and writes it with a condition on its version together with the
+ * notifications of every member whose routes narrowed. Safe to repeat: a
+ * redelivered change finds the summary already written (and finishes any
+ * claims), a lost race re-reads and tries again, and a project whose link
+ * already carries a newer dataset version is left to that newer change.
+ */
+export async function recomputeProject(
+  ctx: StoreContext,
+  projectId: string,
+  change: ChangeItem,
+): Promise<RecomputeResult> {
+  const alreadyClaimed = new Set<string>();
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const partition = await readProjectPartition(ctx, projectId);
+    const stored = partition.summary;
+    if (!stored) return { outcome: 'skipped', notifications: 0 };
+    let links = partition.links;
+    if (change.kind === 'dataset-level-changed') {
+      const link = links.find((l) => l.datasetId === change.datasetId);
+      const version = change.datasetVersion ?? 0;
+      if (!link || link.datasetVersion > version) return { outcome: 'skipped', notifications: 0 };
+      if (link.datasetVersion < version) {
+        const level = change.toLevel ?? null;
+        if (!(await updateLinkLevel(ctx, projectId, link.datasetId, level, version))) continue;
+        links = links.map((l) =>
+          l === link ? { ...l, accessLevel: level, datasetVersion: version } : l,
+        );
+      }
+    }
+    const computed = summariseProject(links);
+    const members = partition.members.map((m) => m.researcherId);
+    if (summariesEqual(stored, computed)) {
+      // A redelivery after the summary was written: make sure every claim of this change exists.
+      if (stored.changeId !== change.changeId || !stored.previous || !NOTIFYING.has(change.kind)) {
+        return { outcome: 'unchanged', notifications: 0 };
+      }
+      const notices = await noticesFor(
+        ctx,
+        change,
+        partition.project?.title,
+        stored.previous,
+        stored,
+        members,
+      );
+      await mapLimit(notices, 8, (n) => claimNotification(ctx, n));
+      return { outcome: 'unchanged', notifications: notices.length };
+    }
+    const notices = NOTIFYING.has(change.kind)
+      ? await noticesFor(
+          ctx,
+          change,
+          partition.project?.title,
+          stored,
+          { ...computed, projectId },
+          members,
+        )
+      : [];
+    const next: SummaryItem = {
+      projectId,
+      ...computed,
+      version: stored.version + 1,
+      updatedAt: ctx.now().toISOString(),
+      changeId: change.changeId,
+      ...(change.cause && { cause: change.cause }),
+      previous: { accessLevel: stored.accessLevel, status: stored.status },
+    };
+    const fresh = notices.filter((n) => !alreadyClaimed.has(n.notificationId));
+    const write = await writeSummary(ctx, next, stored.version, fresh);
+    if (write.ok) {
+      const rest = fresh.slice(write.claimed.length);
+      await mapLimit(rest, 8, (n) => claimNotification(ctx, n));
+      return { outcome: 'written', notifications: notices.length };
+    }
+    for (const id of write.claimedIds) alreadyClaimed.add(id);
+  }
+  throw new ContentionError(
+    `project '${projectId}' kept changing while change ${change.changeId} recomputed it`,
+  );
+}
+
+/** The notifications of the members whose routes narrow from `before` to `after`. */
+async function noticesFor(
+  ctx: StoreContext,
+  change: ChangeItem,
+  projectTitle: string | undefined,
+  before: Pick<ProjectSummary, 'accessLevel' | 'status'>,
+  after: Pick<SummaryItem, 'accessLevel' | 'status' | 'projectId'>,
+  members: readonly string[],
+): Promise<Notification[]> {
+  const projectId = after.projectId;
+  if (members.length === 0 || !change.cause) return [];
+  // Routes are judged at the moment of the change, so a redelivery decides the same way.
+  const at = new Date(change.createdAt);
+  const createdAt = ctx.now().toISOString();
+  const standings = await loadStandings(ctx, members);
+  return narrowedMembers(projectId, before, after, standings, at).map((n) =>
+    buildNotification({
+      notificationId: notificationIdOf(change.changeId, n.researcherId, projectId),
+      changeId: change.changeId,
+      researcherId: n.researcherId,
+      projectId,
+      ...(projectTitle !== undefined && { projectTitle }),
+      cause: change.cause as NonNullable<ChangeItem['cause']>,
+      projectLevel: { from: before.accessLevel, to: after.accessLevel },
+      removedRoutes: n.removedRoutes,
+      remainingRoutes: n.remainingRoutes,
+      createdAt,
+    }),
+  );
+}

@@ -1,0 +1,78 @@
+import type { ChangeItem } from '../../schemas/index.js';
+import {
+  completePage,
+  getChangeItem,
+  listProjectsOfDataset,
+  type StoreContext,
+} from '../store/index.js';
+import { mapLimit } from './concurrency.js';
+import { recomputeProject } from './recompute.js';
+import {
+  type Progress,
+  propagateOrganisationPage,
+  propagateResearcherChange,
+} from './standing-change.js';
+
+/** Projects recomputed per page of a dataset fan-out: bounds one invocation's work. */
+export const PROJECT_PAGE_SIZE = 100;
+/** Projects recomputed at once within a page. */
+export const PROJECT_CONCURRENCY = 16;
+
+/** What running one page of a change did. */
+export type PageOutcome = 'completed' | 'already-done' | 'unknown-change';
+
+/**
+ * Carries out one page of a change and records it: page 0 starts from the
+ * change record's own stream record, page n from the cursor that page n-1
+ * wrote. Every step is idempotent and the page is counted exactly once, so
+ * a crash anywhere is repaired by redelivering the record.
+ */
+export async function runChangePage(
+  ctx: StoreContext,
+  changeId: string,
+  page: number,
+  startKey?: Record<string, unknown>,
+): Promise<PageOutcome> {
+  const change = await getChangeItem(ctx, changeId);
+  if (!change) return 'unknown-change';
+  if (change.pagesDone > page) return 'already-done';
+  const { nextKey, ...progress } = await runPage(ctx, change, startKey);
+  const recorded = await completePage(ctx, change, page, progress, nextKey);
+  return recorded ? 'completed' : 'already-done';
+}
+
+async function runPage(
+  ctx: StoreContext,
+  change: ChangeItem,
+  startKey: Record<string, unknown> | undefined,
+): Promise<Progress & { nextKey?: Record<string, unknown> }> {
+  switch (change.kind) {
+    case 'dataset-level-changed': {
+      const page = await listProjectsOfDataset(ctx, change.datasetId ?? '', {
+        limit: PROJECT_PAGE_SIZE,
+        startKey,
+      });
+      const results = await mapLimit(page.ids, PROJECT_CONCURRENCY, (p) =>
+        recomputeProject(ctx, p, change),
+      );
+      return {
+        affectedProjects: results.filter((r) => r.outcome !== 'skipped').length,
+        notifications: results.reduce((n, r) => n + r.notifications, 0),
+        ...(page.nextKey && { nextKey: page.nextKey }),
+      };
+    }
+    case 'dataset-added':
+    case 'dataset-removed': {
+      const r = await recomputeProject(ctx, change.projectId ?? '', change);
+      return { affectedProjects: r.outcome === 'skipped' ? 0 : 1, notifications: r.notifications };
+    }
+    case 'accreditation-changed':
+      return propagateResearcherChange(ctx, change);
+    case 'organisation-agreement-changed':
+      return propagateOrganisationPage(ctx, change, startKey);
+    case 'expiry':
+      return change.organisationId !== undefined
+        ? propagateOrganisationPage(ctx, change, startKey)
+        : propagateResearcherChange(ctx, change);
+  }
+}

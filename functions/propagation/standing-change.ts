@@ -1,0 +1,207 @@
+import type {
+  Accreditation,
+  Agreements,
+  Cause,
+  ChangeItem,
+  Researcher,
+} from '../../schemas/index.js';
+import {
+  buildNotification,
+  changedAgreement,
+  decideRoutes,
+  hasNarrowed,
+  narrowing,
+} from '../domain/index.js';
+import {
+  batchGet,
+  claimNotification,
+  getSummaries,
+  type IdPage,
+  keys,
+  listProjectsOfResearcher,
+  listResearchersOfOrganisation,
+  notificationIdOf,
+  type StoreContext,
+} from '../store/index.js';
+import { mapLimit } from './concurrency.js';
+import { loadResearchers } from './standing.js';
+
+/** One side (before or after) of a change to a researcher's own standing. */
+interface Side {
+  readonly agreements: Agreements | undefined;
+  readonly accreditation: Accreditation | undefined;
+  readonly at: Date;
+}
+
+/** Counts of one unit of propagation work. */
+export interface Progress {
+  readonly affectedProjects: number;
+  readonly notifications: number;
+}
+
+const NONE: Progress = { affectedProjects: 0, notifications: 0 };
+const add = (a: Progress, b: Progress): Progress => ({
+  affectedProjects: a.affectedProjects + b.affectedProjects,
+  notifications: a.notifications + b.notifications,
+});
+
+/**
+ * Claims a notification for each project on which one researcher's routes
+ * narrow between `before` and `after` (project summaries as they are now).
+ */
+async function narrowResearcher(
+  ctx: StoreContext,
+  change: ChangeItem,
+  researcherId: string,
+  before: Side,
+  after: Side,
+  cause: Cause,
+): Promise<Progress> {
+  let progress = NONE;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page: IdPage = await listProjectsOfResearcher(ctx, researcherId, { startKey });
+    startKey = page.nextKey;
+    const [summaries, projects] = await Promise.all([
+      getSummaries(ctx, page.ids),
+      batchGet(
+        ctx,
+        page.ids.map((p) => keys.project(p)),
+      ),
+    ]);
+    const titles = new Map(projects.map((p) => [String(p.projectId), String(p.title)]));
+    const claims = [...summaries.values()].flatMap((summary) => {
+      const decide = (side: Side) =>
+        decideRoutes(
+          {
+            isMember: true,
+            project: summary,
+            agreements: side.agreements,
+            accreditation: side.accreditation,
+          },
+          side.at,
+        ).routes;
+      const was = decide(before);
+      const is = decide(after);
+      if (!hasNarrowed(was, is)) return [];
+      const projectTitle = titles.get(summary.projectId);
+      return [
+        buildNotification({
+          notificationId: notificationIdOf(change.changeId, researcherId, summary.projectId),
+          changeId: change.changeId,
+          researcherId,
+          projectId: summary.projectId,
+          ...(projectTitle !== undefined && { projectTitle }),
+          cause,
+          projectLevel: { from: summary.accessLevel, to: summary.accessLevel },
+          ...narrowing(was, is),
+          createdAt: ctx.now().toISOString(),
+        }),
+      ];
+    });
+    await mapLimit(claims, 8, (n) => claimNotification(ctx, n));
+    progress = add(progress, { affectedProjects: summaries.size, notifications: claims.length });
+  } while (startKey);
+  return progress;
+}
+
+/** The cause reported for an organisation's agreements changing from `from` to `to`. */
+function agreementCause(change: ChangeItem, from: Agreements, to: Agreements): Cause {
+  const agreement = changedAgreement(from, to, new Date(change.createdAt));
+  return {
+    kind: 'organisation-agreement-changed',
+    organisationId: change.organisationId,
+    ...(agreement && {
+      agreement,
+      fromStatus: from[agreement]?.status ?? null,
+      toStatus: to[agreement]?.status ?? null,
+    }),
+  };
+}
+
+/**
+ * A change to one researcher's accreditation (or organisation), or the expiry
+ * of their accreditation: narrowing on each of their projects.
+ */
+export async function propagateResearcherChange(
+  ctx: StoreContext,
+  change: ChangeItem,
+): Promise<Progress> {
+  const researcherId = change.researcherId;
+  if (researcherId === undefined) return NONE;
+  const at = new Date(change.createdAt);
+  if (change.kind === 'expiry') {
+    const { researchers, agreements } = await loadResearchers(ctx, [researcherId]);
+    const r = researchers.get(researcherId);
+    if (!r || !change.beforeAt || !change.cause) return NONE;
+    const side = { agreements: agreements.get(r.organisationId), accreditation: r.accreditation };
+    return narrowResearcher(
+      ctx,
+      change,
+      researcherId,
+      { ...side, at: new Date(change.beforeAt) },
+      { ...side, at },
+      change.cause,
+    );
+  }
+  const from = change.fromStanding;
+  const to = change.toStanding;
+  if (!from || !to) return NONE; // a new researcher has no projects to lose
+  const { agreements } = await loadResearchers(ctx, [], [from.organisationId, to.organisationId]);
+  return narrowResearcher(
+    ctx,
+    change,
+    researcherId,
+    { agreements: agreements.get(from.organisationId), accreditation: from.accreditation, at },
+    { agreements: agreements.get(to.organisationId), accreditation: to.accreditation, at },
+    {
+      kind: 'accreditation-changed',
+      researcherId,
+      fromStatus: from.accreditation.status,
+      toStatus: to.accreditation.status,
+    },
+  );
+}
+
+/** Researchers handled per page of an organisation-wide change. */
+export const RESEARCHER_PAGE_SIZE = 25;
+
+/**
+ * One page of an organisation-wide change (agreements changed or expired):
+ * narrowing for each researcher of the organisation on each of their projects.
+ */
+export async function propagateOrganisationPage(
+  ctx: StoreContext,
+  change: ChangeItem,
+  startKey: Record<string, unknown> | undefined,
+): Promise<Progress & { nextKey?: Record<string, unknown> }> {
+  const organisationId = change.organisationId;
+  if (organisationId === undefined) return NONE;
+  const page = await listResearchersOfOrganisation(ctx, organisationId, {
+    limit: RESEARCHER_PAGE_SIZE,
+    startKey,
+  });
+  const { researchers, agreements } = await loadResearchers(ctx, page.ids, [organisationId]);
+  const at = new Date(change.createdAt);
+  const current = agreements.get(organisationId) ?? {};
+  const expiry = change.kind === 'expiry';
+  const fromAgreements = expiry ? current : (change.fromAgreements ?? {});
+  const toAgreements = expiry ? current : (change.toAgreements ?? {});
+  const beforeAt = expiry && change.beforeAt ? new Date(change.beforeAt) : at;
+  const cause =
+    expiry && change.cause ? change.cause : agreementCause(change, fromAgreements, toAgreements);
+  const members = [...researchers.values()].filter(
+    (r: Researcher) => r.organisationId === organisationId,
+  );
+  const results = await mapLimit(members, 4, (r) =>
+    narrowResearcher(
+      ctx,
+      change,
+      r.researcherId,
+      { agreements: fromAgreements, accreditation: r.accreditation, at: beforeAt },
+      { agreements: toAgreements, accreditation: r.accreditation, at },
+      cause,
+    ),
+  );
+  return { ...results.reduce(add, NONE), ...(page.nextKey && { nextKey: page.nextKey }) };
+}

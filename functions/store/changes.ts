@@ -1,0 +1,61 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type ChangeItem,
+  ChangeItemSchema,
+  type ChangeKind,
+  type ChangeRecord,
+  ChangeRecordSchema,
+} from '../../schemas/index.js';
+import type { StoreContext } from './context.js';
+import { newChangeId } from './ids.js';
+import { keys } from './keys.js';
+
+/** The facts a new change record carries, beyond its id, status and counters. */
+export type ChangeFacts = Omit<
+  ChangeItem,
+  'changeId' | 'status' | 'affectedProjects' | 'notifications' | 'pagesDone' | 'createdAt'
+> & { kind: ChangeKind };
+
+/** A new pending change record (not yet written). */
+export function newChange(now: Date, facts: ChangeFacts, changeId = newChangeId(now)): ChangeItem {
+  return {
+    ...facts,
+    changeId,
+    status: 'pending',
+    affectedProjects: 0,
+    notifications: 0,
+    pagesDone: 0,
+    createdAt: now.toISOString(),
+  };
+}
+
+/** The `Put` of a new change record; its stream record starts the propagation. */
+export function changePut(ctx: StoreContext, change: ChangeItem) {
+  return {
+    Put: {
+      TableName: ctx.tableName,
+      Item: { ...keys.change(change.changeId), type: 'change', ...change },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+/** A change record as stored, or `undefined`. */
+export async function getChangeItem(
+  ctx: StoreContext,
+  changeId: string,
+): Promise<ChangeItem | undefined> {
+  const out = await ctx.doc.send(
+    new GetCommand({ TableName: ctx.tableName, Key: keys.change(changeId), ConsistentRead: true }),
+  );
+  return out.Item ? ChangeItemSchema.parse(out.Item) : undefined;
+}
+
+/** The public view of a change record, or `undefined`. */
+export async function getChange(
+  ctx: StoreContext,
+  changeId: string,
+): Promise<ChangeRecord | undefined> {
+  const item = await getChangeItem(ctx, changeId);
+  return item ? ChangeRecordSchema.parse(item) : undefined;
+}

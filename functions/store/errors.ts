@@ -1,0 +1,48 @@
+/** Base class of every error the store raises. */
+export class StoreError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The item the operation needs does not exist. */
+export class NotFoundError extends StoreError {
+  constructor(
+    readonly entity: string,
+    readonly id: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${entity} '${id}' does not exist`, options);
+  }
+}
+
+/** The caller's expected version is not the item's current version: nothing was written. */
+export class VersionConflictError extends StoreError {
+  constructor(
+    readonly entity: string,
+    readonly id: string,
+    readonly expected: number,
+    readonly actual: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `${entity} '${id}' is at version ${actual ?? 'none'}, not the expected version ${expected}`,
+      options,
+    );
+  }
+}
+
+/** A write lost a race too many times in a row; nothing was written and it may be retried. */
+export class ContentionError extends StoreError {}
+
+/** A write refers to something that makes it invalid (for example an unknown organisation). */
+export class InvalidReferenceError extends StoreError {
+  constructor(
+    readonly path: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Key design of the single table. Every item has `pk`, `sk` and `type`;
+ * relationship items also carry `gsi1pk`/`gsi1sk` for the `byRef` index.
+ *
+ * | item         | pk              | sk                               | byRef                         |
+ * | ------------ | --------------- | -------------------------------- | ----------------------------- |
+ * | dataset      | DATASET#d       | DATASET                          |                               |
+ * | project      | PROJECT#p       | PROJECT                          |                               |
+ * | summary      | PROJECT#p       | SUMMARY                          |                               |
+ * | link         | PROJECT#p       | DATASET#d                        | DATASET#d / PROJECT#p         |
+ * | member       | PROJECT#p       | MEMBER#r                         | RESEARCHER#r / PROJECT#p      |
+ * | organisation | ORG#o           | ORG                              |                               |
+ * | researcher   | RESEARCHER#r    | RESEARCHER                       | ORG#o / RESEARCHER#r          |
+ * | notification | RESEARCHER#r    | NOTIFICATION#change#p            |                               |
+ * | audit        | (entity's pk)   | AUDIT#at#auditId                 |                               |
+ * | change       | CHANGE#c        | CHANGE                           |                               |
+ * | cursor       | CHANGE#c        | PAGE#000001                      |                               |
+ */
+export const ITEM_TYPES = [
+  'dataset',
+  'project',
+  'summary',
+  'link',
+  'member',
+  'organisation',
+  'researcher',
+  'notification',
+  'audit',
+  'change',
+  'cursor',
+] as const;
+export type ItemType = (typeof ITEM_TYPES)[number];
+
+export interface Key {
+  pk: string;
+  sk: string;
+}
+
+export const keys = {
+  dataset: (datasetId: string): Key => ({ pk: `DATASET#${datasetId}`, sk: 'DATASET' }),
+  project: (projectId: string): Key => ({ pk: `PROJECT#${projectId}`, sk: 'PROJECT' }),
+  summary: (projectId: string): Key => ({ pk: `PROJECT#${projectId}`, sk: 'SUMMARY' }),
+  link: (projectId: string, datasetId: string): Key => ({
+    pk: `PROJECT#${projectId}`,
+    sk: `DATASET#${datasetId}`,
+  }),
+  member: (projectId: string, researcherId: string): Key => ({
+    pk: `PROJECT#${projectId}`,
+    sk: `MEMBER#${researcherId}`,
+  }),
+  organisation: (organisationId: string): Key => ({ pk: `ORG#${organisationId}`, sk: 'ORG' }),
+  researcher: (researcherId: string): Key => ({
+    pk: `RESEARCHER#${researcherId}`,
+    sk: 'RESEARCHER',
+  }),
+  notification: (researcherId: string, changeId: string, projectId: string): Key => ({
+    pk: `RESEARCHER#${researcherId}`,
+    sk: `NOTIFICATION#${changeId}#${projectId}`,
+  }),
+  audit: (entityPk: string, at: string, auditId: string): Key => ({
+    pk: entityPk,
+    sk: `AUDIT#${at}#${auditId}`,
+  }),
+  change: (changeId: string): Key => ({ pk: `CHANGE#${changeId}`, sk: 'CHANGE' }),
+  cursor: (changeId: string, page: number): Key => ({
+    pk: `CHANGE#${changeId}`,
+    sk: `PAGE#${String(page).padStart(6, '0')}`,
+  }),
+} as const;
+
+/** `byRef` index keys of the relationship items. */
+export const refs = {
+  link: (projectId: string, datasetId: string) => ({
+    gsi1pk: `DATASET#${datasetId}`,
+    gsi1sk: `PROJECT#${projectId}`,
+  }),
+  member: (projectId: string, researcherId: string) => ({
+    gsi1pk: `RESEARCHER#${researcherId}`,
+    gsi1sk: `PROJECT#${projectId}`,
+  }),
+  researcher: (organisationId: string, researcherId: string) => ({
+    gsi1pk: `ORG#${organisationId}`,
+    gsi1sk: `RESEARCHER#${researcherId}`,
+  }),
+} as const;
+
+/** The id after the `#` of a key part such as `PROJECT#p1`. */
+export function idOf(keyPart: string): string {
+  return keyPart.slice(keyPart.indexOf('#') + 1);
+}

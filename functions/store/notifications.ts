@@ -1,0 +1,96 @@
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type Notification, NotificationSchema } from '../../schemas/index.js';
+import type { StoreContext } from './context.js';
+import { keys } from './keys.js';
+import { isConditionFailure } from './tx.js';
+
+/** The conditional `Put` that claims the one notification of (change, researcher, project). */
+export function notificationPut(ctx: StoreContext, n: Notification) {
+  return {
+    Put: {
+      TableName: ctx.tableName,
+      Item: {
+        ...keys.notification(n.researcherId, n.changeId, n.projectId),
+        type: 'notification',
+        ...n,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+/**
+ * Claims a notification on its own. Returns `false` when it was already
+ * claimed, which is how redelivered changes stay exactly-once.
+ */
+export async function claimNotification(ctx: StoreContext, n: Notification): Promise<boolean> {
+  try {
+    await ctx.doc.send(new PutCommand(notificationPut(ctx, n).Put));
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
+/** One notification by its key, or `undefined`. */
+export async function getNotification(
+  ctx: StoreContext,
+  researcherId: string,
+  changeId: string,
+  projectId: string,
+): Promise<Notification | undefined> {
+  const out = await ctx.doc.send(
+    new GetCommand({
+      TableName: ctx.tableName,
+      Key: keys.notification(researcherId, changeId, projectId),
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item ? NotificationSchema.parse(out.Item) : undefined;
+}
+
+/** A researcher's notifications, newest first (change ids sort by time). */
+export async function listNotifications(
+  ctx: StoreContext,
+  researcherId: string,
+  options: { limit?: number; startKey?: Record<string, unknown> | undefined } = {},
+): Promise<{ items: Notification[]; nextKey?: Record<string, unknown> }> {
+  const out = await ctx.doc.send(
+    new QueryCommand({
+      TableName: ctx.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :n)',
+      ExpressionAttributeValues: { ':pk': keys.researcher(researcherId).pk, ':n': 'NOTIFICATION#' },
+      ScanIndexForward: false,
+      Limit: options.limit ?? 50,
+      ExclusiveStartKey: options.startKey,
+    }),
+  );
+  return {
+    items: (out.Items ?? []).map((i) => NotificationSchema.parse(i)),
+    ...(out.LastEvaluatedKey && { nextKey: out.LastEvaluatedKey }),
+  };
+}
+
+/** Marks a notification delivered; `false` when it already was. */
+export async function markDelivered(
+  ctx: StoreContext,
+  n: Pick<Notification, 'researcherId' | 'changeId' | 'projectId'>,
+  at: string,
+): Promise<boolean> {
+  try {
+    await ctx.doc.send(
+      new UpdateCommand({
+        TableName: ctx.tableName,
+        Key: keys.notification(n.researcherId, n.changeId, n.projectId),
+        UpdateExpression: 'SET deliveredAt = :at',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deliveredAt)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}

@@ -1,0 +1,231 @@
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type Organisation,
+  type OrganisationPutBody,
+  OrganisationSchema,
+  type Researcher,
+  type ResearcherPutBody,
+  ResearcherSchema,
+} from '../../schemas/index.js';
+import { auditPut } from './audit.js';
+import { changePut, newChange } from './changes.js';
+import type { StoreContext } from './context.js';
+import { ContentionError, InvalidReferenceError } from './errors.js';
+import { keys, refs } from './keys.js';
+import { isConditionFailure, MAX_ATTEMPTS } from './tx.js';
+
+/** An organisation by id, or `undefined`. */
+export async function getOrganisation(
+  ctx: StoreContext,
+  organisationId: string,
+  consistent = false,
+): Promise<Organisation | undefined> {
+  const out = await ctx.doc.send(
+    new GetCommand({
+      TableName: ctx.tableName,
+      Key: keys.organisation(organisationId),
+      ConsistentRead: consistent,
+    }),
+  );
+  return out.Item ? OrganisationSchema.parse(out.Item) : undefined;
+}
+
+/** A researcher by id, or `undefined`. */
+export async function getResearcher(
+  ctx: StoreContext,
+  researcherId: string,
+  consistent = false,
+): Promise<Researcher | undefined> {
+  const out = await ctx.doc.send(
+    new GetCommand({
+      TableName: ctx.tableName,
+      Key: keys.researcher(researcherId),
+      ConsistentRead: consistent,
+    }),
+  );
+  return out.Item ? ResearcherSchema.parse(out.Item) : undefined;
+}
+
+/** Result of a write that starts a change. */
+export interface PartyWrite<T> {
+  readonly value: T;
+  readonly outcome: 'created' | 'updated';
+  readonly changeId: string;
+}
+
+/**
+ * Creates or replaces an organisation and its agreements, with an audit entry
+ * and an `organisation-agreement-changed` change record, in one transaction.
+ */
+export async function putOrganisation(
+  ctx: StoreContext,
+  organisationId: string,
+  body: OrganisationPutBody,
+  actor: string,
+): Promise<PartyWrite<Organisation>> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const current = await getOrganisation(ctx, organisationId, true);
+    const now = ctx.now();
+    const organisation: Organisation = {
+      organisationId,
+      name: body.name,
+      agreements: body.agreements,
+      version: (current?.version ?? 0) + 1,
+      updatedAt: now.toISOString(),
+      updatedBy: actor,
+    };
+    const change = newChange(now, {
+      kind: 'organisation-agreement-changed',
+      actor,
+      organisationId,
+      fromAgreements: current?.agreements ?? null,
+      toAgreements: body.agreements,
+    });
+    try {
+      await ctx.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: ctx.tableName,
+                Item: {
+                  ...keys.organisation(organisationId),
+                  type: 'organisation',
+                  ...organisation,
+                },
+                ...(current
+                  ? {
+                      ConditionExpression: 'version = :v',
+                      ExpressionAttributeValues: { ':v': current.version },
+                    }
+                  : { ConditionExpression: 'attribute_not_exists(pk)' }),
+              },
+            },
+            auditPut(ctx, keys.organisation(organisationId).pk, {
+              entity: 'organisation',
+              entityId: organisationId,
+              action: current ? 'update' : 'create',
+              actor,
+              at: organisation.updatedAt,
+              from: current ? { name: current.name, agreements: current.agreements } : null,
+              to: { name: body.name, agreements: body.agreements },
+              changeId: change.changeId,
+            }),
+            changePut(ctx, change),
+          ],
+        }),
+      );
+      return {
+        value: organisation,
+        outcome: current ? 'updated' : 'created',
+        changeId: change.changeId,
+      };
+    } catch (err) {
+      if (!isConditionFailure(err, 0)) throw err;
+    }
+  }
+  throw new ContentionError(`organisation '${organisationId}' kept changing; nothing was written`);
+}
+
+/**
+ * Creates or replaces a researcher, with an audit entry and an
+ * `accreditation-changed` change record, in one transaction. The organisation
+ * must exist.
+ */
+export async function putResearcher(
+  ctx: StoreContext,
+  researcherId: string,
+  body: ResearcherPutBody,
+  actor: string,
+): Promise<PartyWrite<Researcher>> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const current = await getResearcher(ctx, researcherId, true);
+    const now = ctx.now();
+    const researcher: Researcher = {
+      ...body,
+      researcherId,
+      version: (current?.version ?? 0) + 1,
+      updatedAt: now.toISOString(),
+      updatedBy: actor,
+    };
+    const change = newChange(now, {
+      kind: 'accreditation-changed',
+      actor,
+      researcherId,
+      fromStanding: current
+        ? { organisationId: current.organisationId, accreditation: current.accreditation }
+        : null,
+      toStanding: { organisationId: body.organisationId, accreditation: body.accreditation },
+    });
+    try {
+      await ctx.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              ConditionCheck: {
+                TableName: ctx.tableName,
+                Key: keys.organisation(body.organisationId),
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: ctx.tableName,
+                Item: {
+                  ...keys.researcher(researcherId),
+                  ...refs.researcher(body.organisationId, researcherId),
+                  type: 'researcher',
+                  ...researcher,
+                },
+                ...(current
+                  ? {
+                      ConditionExpression: 'version = :v',
+                      ExpressionAttributeValues: { ':v': current.version },
+                    }
+                  : { ConditionExpression: 'attribute_not_exists(pk)' }),
+              },
+            },
+            // The audit keeps who and what, not the email address (it is personal data).
+            auditPut(ctx, keys.researcher(researcherId).pk, {
+              entity: 'researcher',
+              entityId: researcherId,
+              action: current ? 'update' : 'create',
+              actor,
+              at: researcher.updatedAt,
+              from: current
+                ? {
+                    name: current.name,
+                    organisationId: current.organisationId,
+                    accreditation: current.accreditation,
+                    emailChanged: current.email !== body.email,
+                  }
+                : null,
+              to: {
+                name: body.name,
+                organisationId: body.organisationId,
+                accreditation: body.accreditation,
+              },
+              changeId: change.changeId,
+            }),
+            changePut(ctx, change),
+          ],
+        }),
+      );
+      return {
+        value: researcher,
+        outcome: current ? 'updated' : 'created',
+        changeId: change.changeId,
+      };
+    } catch (err) {
+      if (isConditionFailure(err, 0)) {
+        throw new InvalidReferenceError(
+          'organisationId',
+          `organisation '${body.organisationId}' does not exist`,
+          { cause: err },
+        );
+      }
+      if (!isConditionFailure(err, 1)) throw err;
+    }
+  }
+  throw new ContentionError(`researcher '${researcherId}' kept changing; nothing was written`);
+}

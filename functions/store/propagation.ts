@@ -1,0 +1,165 @@
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type {
+  ChangeItem,
+  Classification,
+  CursorItem,
+  Notification,
+  SummaryItem,
+} from '../../schemas/index.js';
+import type { StoreContext } from './context.js';
+import { keys } from './keys.js';
+import { notificationPut } from './notifications.js';
+import { failedConditions, isConditionFailure } from './tx.js';
+
+/** At most this many items go into one DynamoDB transaction. */
+export const MAX_TRANSACTION_ITEMS = 100;
+
+/**
+ * Copies a dataset level onto a link, only if the link holds an older dataset
+ * version. Returns `false` when the link is gone or already as new.
+ */
+export async function updateLinkLevel(
+  ctx: StoreContext,
+  projectId: string,
+  datasetId: string,
+  accessLevel: Classification,
+  datasetVersion: number,
+): Promise<boolean> {
+  try {
+    await ctx.doc.send(
+      new UpdateCommand({
+        TableName: ctx.tableName,
+        Key: keys.link(projectId, datasetId),
+        UpdateExpression: 'SET accessLevel = :level, datasetVersion = :v',
+        ConditionExpression: 'attribute_exists(pk) AND datasetVersion < :v',
+        ExpressionAttributeValues: { ':level': accessLevel, ':v': datasetVersion },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
+/** Outcome of {@link writeSummary}. */
+export type SummaryWrite =
+  | { readonly ok: true; readonly claimed: Notification[] }
+  | {
+      readonly ok: false;
+      readonly reason: 'stale-summary' | 'already-claimed';
+      readonly claimedIds: string[];
+    };
+
+/**
+ * Writes a recomputed summary, conditional on the version it was computed
+ * against, together with the notifications its narrowing claims, in one
+ * transaction: either the summary moves and every notice is claimed, or
+ * nothing is written. Only the first notices that fit one transaction are
+ * claimed here; the caller claims any others singly once this succeeded.
+ */
+export async function writeSummary(
+  ctx: StoreContext,
+  next: SummaryItem,
+  expectedVersion: number,
+  claims: readonly Notification[],
+): Promise<SummaryWrite> {
+  const inTx = claims.slice(0, MAX_TRANSACTION_ITEMS - 1);
+  try {
+    await ctx.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: ctx.tableName,
+              Item: { ...keys.summary(next.projectId), type: 'summary', ...next },
+              ConditionExpression: 'version = :v',
+              ExpressionAttributeValues: { ':v': expectedVersion },
+            },
+          },
+          ...inTx.map((n) => notificationPut(ctx, n)),
+        ],
+      }),
+    );
+    return { ok: true, claimed: inTx };
+  } catch (err) {
+    const failed = failedConditions(err);
+    if (failed.length === 0) throw err;
+    if (failed.includes(0)) return { ok: false, reason: 'stale-summary', claimedIds: [] };
+    return {
+      ok: false,
+      reason: 'already-claimed',
+      claimedIds: failed.flatMap((i) => {
+        const n = inTx[i - 1];
+        return n ? [n.notificationId] : [];
+      }),
+    };
+  }
+}
+
+/**
+ * Records one finished page of a change, exactly once: the counters move and
+ * either the next page's cursor is written (its stream record starts that
+ * page) or the change becomes `applied`. Returns `false` when the page had
+ * already been recorded (a redelivery).
+ */
+export async function completePage(
+  ctx: StoreContext,
+  change: Pick<ChangeItem, 'changeId'>,
+  page: number,
+  counts: { affectedProjects: number; notifications: number },
+  nextKey: Record<string, unknown> | undefined,
+): Promise<boolean> {
+  const now = ctx.now().toISOString();
+  const cursor: CursorItem | undefined = nextKey && {
+    changeId: change.changeId,
+    page: page + 1,
+    startKey: JSON.stringify(nextKey),
+    createdAt: now,
+  };
+  try {
+    await ctx.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: ctx.tableName,
+              Key: keys.change(change.changeId),
+              UpdateExpression: cursor
+                ? 'SET pagesDone = :next ADD affectedProjects :p, notifications :n'
+                : 'SET pagesDone = :next, #status = :applied, appliedAt = :now ADD affectedProjects :p, notifications :n',
+              ConditionExpression: 'pagesDone = :page',
+              ExpressionAttributeNames: cursor ? undefined : { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':page': page,
+                ':next': page + 1,
+                ':p': counts.affectedProjects,
+                ':n': counts.notifications,
+                ...(cursor ? {} : { ':applied': 'applied', ':now': now }),
+              },
+            },
+          },
+          ...(cursor
+            ? [
+                {
+                  Put: {
+                    TableName: ctx.tableName,
+                    Item: {
+                      ...keys.cursor(change.changeId, cursor.page),
+                      type: 'cursor',
+                      ...cursor,
+                    },
+                    ConditionExpression: 'attribute_not_exists(pk)',
+                  },
+                },
+              ]
+            : []),
+        ],
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
