@@ -10,5 +10,6 @@ export * from './notifications.js';
 export * from './parties.js';
 export * from './projects.js';
 export * from './propagation.js';
+export * from './scan.js';
 export * from './table.js';
 export * from './tx.js';

@@ -42,6 +42,34 @@ export async function updateLinkLevel(
   }
 }
 
+/**
+ * Sets a link to a dataset's level and version whatever it holds now (the
+ * reconciler's repair of a link that drifted). Returns `false` when the link is gone.
+ */
+export async function repairLinkLevel(
+  ctx: StoreContext,
+  projectId: string,
+  datasetId: string,
+  accessLevel: Classification,
+  datasetVersion: number,
+): Promise<boolean> {
+  try {
+    await ctx.doc.send(
+      new UpdateCommand({
+        TableName: ctx.tableName,
+        Key: keys.link(projectId, datasetId),
+        UpdateExpression: 'SET accessLevel = :level, datasetVersion = :v',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':level': accessLevel, ':v': datasetVersion },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
 /** Outcome of {@link writeSummary}. */
 export type SummaryWrite =
   | { readonly ok: true; readonly claimed: Notification[] }
@@ -73,8 +101,13 @@ export async function writeSummary(
             Put: {
               TableName: ctx.tableName,
               Item: { ...keys.summary(next.projectId), type: 'summary', ...next },
-              ConditionExpression: 'version = :v',
-              ExpressionAttributeValues: { ':v': expectedVersion },
+              // Version 0 means "no summary yet" (a repair of a missing one).
+              ...(expectedVersion === 0
+                ? { ConditionExpression: 'attribute_not_exists(pk)' }
+                : {
+                    ConditionExpression: 'version = :v',
+                    ExpressionAttributeValues: { ':v': expectedVersion },
+                  }),
             },
           },
           ...inTx.map((n) => notificationPut(ctx, n)),

@@ -1,0 +1,75 @@
+import type { SummaryItem } from '../../schemas/index.js';
+import { summariesEqual, summariseProject } from '../domain/index.js';
+import {
+  ContentionError,
+  getDataset,
+  MAX_ATTEMPTS,
+  readProjectPartition,
+  repairLinkLevel,
+  type StoreContext,
+  writeSummary,
+} from '../store/index.js';
+import type { CheckReport } from './checker.js';
+
+/** What a repair changed. */
+export interface RepairResult {
+  readonly links: number;
+  readonly summaries: number;
+}
+
+/**
+ * Recomputes one project's summary from its partition and writes it if it
+ * drifted (or is missing). Repairs claim no notifications: they restore what
+ * the rules say, they are not a cause of narrowing.
+ */
+export async function repairSummary(ctx: StoreContext, projectId: string): Promise<boolean> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const partition = await readProjectPartition(ctx, projectId);
+    if (!partition.project) return false;
+    const computed = summariseProject(partition.links);
+    const stored = partition.summary;
+    if (stored && summariesEqual(stored, computed)) return false;
+    const next: SummaryItem = {
+      projectId,
+      ...computed,
+      version: (stored?.version ?? 0) + 1,
+      updatedAt: ctx.now().toISOString(),
+      ...(stored && { previous: { accessLevel: stored.accessLevel, status: stored.status } }),
+    };
+    if ((await writeSummary(ctx, next, stored?.version ?? 0, [])).ok) return true;
+  }
+  throw new ContentionError(`project '${projectId}' kept changing during its repair`);
+}
+
+const subjectParts = (subject: string) => subject.split('/').slice(1);
+
+/**
+ * Repairs what a check found: links that lost their dataset's level (with no
+ * change in flight), then every drifted or missing summary, including those
+ * of the projects whose links were repaired.
+ */
+export async function repairFindings(
+  ctx: StoreContext,
+  report: CheckReport,
+): Promise<RepairResult> {
+  let links = 0;
+  let summaries = 0;
+  const projects = new Set<string>();
+  for (const v of report.violations) {
+    if (v.kind === 'stale-link') {
+      const [projectId = '', datasetId = ''] = subjectParts(v.subject);
+      const dataset = await getDataset(ctx, datasetId, true);
+      if (
+        dataset &&
+        (await repairLinkLevel(ctx, projectId, datasetId, dataset.accessLevel, dataset.version))
+      ) {
+        links++;
+      }
+      projects.add(projectId);
+    } else if (v.kind === 'summary-drift' || v.kind === 'missing-summary') {
+      projects.add(subjectParts(v.subject)[0] ?? '');
+    }
+  }
+  for (const projectId of projects) if (await repairSummary(ctx, projectId)) summaries++;
+  return { links, summaries };
+}
