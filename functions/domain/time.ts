@@ -13,7 +13,12 @@ export function expiryMoment(expiresAt: Instant): number {
     : Date.parse(expiresAt);
 }
 
-/** Whether an optional expiry has passed at `now`. */
+/**
+ * Whether an optional expiry has passed at `now`. An expiry that cannot be read
+ * counts as passed: the rules fail closed.
+ */
 export function isExpired(expiresAt: Instant | undefined, now: Date): boolean {
-  return expiresAt !== undefined && now.getTime() >= expiryMoment(expiresAt);
+  if (expiresAt === undefined) return false;
+  const moment = expiryMoment(expiresAt);
+  return Number.isNaN(moment) || now.getTime() >= moment;
 }

@@ -1,0 +1,316 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  type DatasetLevel,
+  intersectRoutes,
+  type MemberStanding,
+  narrowedMembers,
+  organisationRoutes,
+  type ProjectUnderChange,
+  previewImpact,
+  researcherRoutes,
+  routesForLevel,
+  summariseProject,
+} from '../../functions/domain/index.js';
+import {
+  type Classification,
+  ImpactSchema,
+  type NarrowedResearcher,
+  type ProjectSummary,
+  type Route,
+} from '../../schemas/index.js';
+import {
+  aMember,
+  anAccreditation,
+  arbClassification,
+  arbDatasets,
+  arbMembers,
+  arbNow,
+  arbShortId,
+  datasets,
+  NOW,
+  noAoc,
+  officeAoc,
+  PROPERTY_RUNS,
+  rank,
+} from '../support/factories.js';
+
+const CHANGED = 'changed-dataset';
+
+/** A member's routes on a project, from the three factors and independently of decideRoutes. */
+function routesByHand(
+  project: Pick<ProjectSummary, 'accessLevel'>,
+  member: MemberStanding,
+  now: Date,
+): Route[] {
+  return intersectRoutes(
+    routesForLevel(project.accessLevel),
+    organisationRoutes(member.agreements ?? {}, now),
+    member.accreditation === undefined ? [] : researcherRoutes(member.accreditation, now),
+  );
+}
+
+/** Projects that all use CHANGED at `fromLevel`, and possibly other datasets. */
+function arbProjectsUsing(fromLevel: Classification): fc.Arbitrary<ProjectUnderChange[]> {
+  return fc.uniqueArray(
+    fc.record({
+      projectId: arbShortId,
+      datasets: arbDatasets({ maxLength: 5 }).map((others): DatasetLevel[] => [
+        ...others.filter((d) => d.datasetId !== CHANGED),
+        { datasetId: CHANGED, accessLevel: fromLevel },
+      ]),
+      members: arbMembers,
+    }),
+    { selector: (p) => p.projectId, maxLength: 4 },
+  );
+}
+
+/** A change of CHANGED from one classification to another, on projects that use it. */
+function changeOf(levels: fc.Arbitrary<[Classification, Classification]>) {
+  return levels.chain(([fromLevel, toLevel]) =>
+    fc.record({
+      fromLevel: fc.constant(fromLevel),
+      toLevel: fc.constant(toLevel),
+      projects: arbProjectsUsing(fromLevel),
+    }),
+  );
+}
+
+const arbChange = changeOf(fc.tuple(arbClassification, arbClassification));
+
+/** A change that raises the level or keeps it (unclassified ranks below level 0). */
+const arbRaise = changeOf(
+  fc
+    .tuple(arbClassification, arbClassification)
+    .map(([a, b]): [Classification, Classification] => (rank(a) <= rank(b) ? [a, b] : [b, a])),
+);
+
+describe('previewImpact', () => {
+  it('shows a project dropping from level 3 to 1 and its AOC members losing office and remote access', () => {
+    // Arrange
+    const project: ProjectUnderChange = {
+      projectId: 'census-linkage',
+      datasets: [
+        { datasetId: CHANGED, accessLevel: 3 },
+        { datasetId: 'other', accessLevel: 3 },
+      ],
+      members: [
+        aMember({ researcherId: 'connected' }),
+        aMember({ researcherId: 'unconnected', agreements: noAoc() }),
+      ],
+    };
+
+    // Act
+    const impact = previewImpact(
+      { datasetId: CHANGED, fromLevel: 3, toLevel: 1, projects: [project] },
+      NOW,
+    );
+
+    // Assert
+    expect(impact).toEqual({
+      datasetId: CHANGED,
+      fromLevel: 3,
+      toLevel: 1,
+      projects: [
+        { projectId: 'census-linkage', fromLevel: 3, toLevel: 1, fromStatus: 'ok', toStatus: 'ok' },
+      ],
+      narrowed: [
+        {
+          researcherId: 'connected',
+          projectId: 'census-linkage',
+          removedRoutes: ['aoc-office', 'aoc-remote'],
+          remainingRoutes: ['safe-room', 'safepod'],
+        },
+      ],
+    });
+  });
+
+  it('leaves out members whose routes were already below the new level', () => {
+    // Arrange: office-only organisation, dataset 3 -> 2: remote was never theirs.
+    const project: ProjectUnderChange = {
+      projectId: 'p1',
+      datasets: [{ datasetId: CHANGED, accessLevel: 3 }],
+      members: [aMember({ agreements: officeAoc() })],
+    };
+
+    // Act
+    const impact = previewImpact(
+      { datasetId: CHANGED, fromLevel: 3, toLevel: 2, projects: [project] },
+      NOW,
+    );
+
+    // Assert
+    expect(impact.projects).toEqual([
+      { projectId: 'p1', fromLevel: 3, toLevel: 2, fromStatus: 'ok', toStatus: 'ok' },
+    ]);
+    expect(impact.narrowed).toEqual([]);
+  });
+
+  it('shows a project going pending and everyone losing every route when the dataset becomes unclassified', () => {
+    // Arrange
+    const project: ProjectUnderChange = {
+      projectId: 'p1',
+      datasets: [{ datasetId: CHANGED, accessLevel: 2 }],
+      members: [aMember({ accreditation: anAccreditation({ homeAddressOnFile: false }) })],
+    };
+
+    // Act
+    const impact = previewImpact(
+      { datasetId: CHANGED, fromLevel: 2, toLevel: null, projects: [project] },
+      NOW,
+    );
+
+    // Assert
+    expect(impact.projects).toEqual([
+      {
+        projectId: 'p1',
+        fromLevel: 2,
+        toLevel: null,
+        fromStatus: 'ok',
+        toStatus: 'pending-classification',
+      },
+    ]);
+    expect(impact.narrowed).toEqual([
+      {
+        researcherId: 'researcher-1',
+        projectId: 'p1',
+        removedRoutes: ['safe-room', 'safepod', 'aoc-office'],
+        remainingRoutes: [],
+      },
+    ]);
+  });
+
+  it('agrees with summarising each project before and after by hand (property)', () => {
+    fc.assert(
+      fc.property(arbChange, arbNow, ({ fromLevel, toLevel, projects }, now) => {
+        // Act
+        const impact = previewImpact({ datasetId: CHANGED, fromLevel, toLevel, projects }, now);
+
+        // Assert
+        expect(impact.datasetId).toBe(CHANGED);
+        expect(impact.fromLevel).toBe(fromLevel);
+        expect(impact.toLevel).toBe(toLevel);
+        expect(impact.projects).toHaveLength(projects.length);
+        const expectedNarrowed: NarrowedResearcher[] = [];
+        projects.forEach((p, i) => {
+          const before = summariseProject(p.datasets);
+          const after = summariseProject(
+            p.datasets.map((d) => (d.datasetId === CHANGED ? { ...d, accessLevel: toLevel } : d)),
+          );
+          expect(impact.projects[i]).toEqual({
+            projectId: p.projectId,
+            fromLevel: before.accessLevel,
+            toLevel: after.accessLevel,
+            fromStatus: before.status,
+            toStatus: after.status,
+          });
+          for (const m of p.members) {
+            const was = routesByHand(before, m, now);
+            const is = routesByHand(after, m, now);
+            const removedRoutes = was.filter((r) => !is.includes(r));
+            if (removedRoutes.length > 0) {
+              expectedNarrowed.push({
+                researcherId: m.researcherId,
+                projectId: p.projectId,
+                removedRoutes,
+                remainingRoutes: is,
+              });
+            }
+          }
+        });
+        expect(impact.narrowed).toEqual(expectedNarrowed);
+      }),
+      PROPERTY_RUNS,
+    );
+  });
+
+  it('agrees with narrowedMembers on each project (property)', () => {
+    fc.assert(
+      fc.property(arbChange, arbNow, ({ fromLevel, toLevel, projects }, now) => {
+        const impact = previewImpact({ datasetId: CHANGED, fromLevel, toLevel, projects }, now);
+        const expected = projects.flatMap((p) =>
+          narrowedMembers(
+            p.projectId,
+            summariseProject(p.datasets),
+            summariseProject(
+              p.datasets.map((d) => (d.datasetId === CHANGED ? { ...d, accessLevel: toLevel } : d)),
+            ),
+            p.members,
+            now,
+          ),
+        );
+        expect(impact.narrowed).toEqual(expected);
+      }),
+      PROPERTY_RUNS,
+    );
+  });
+
+  it('narrows no one when the level goes up or stays the same (property)', () => {
+    fc.assert(
+      fc.property(arbRaise, arbNow, ({ fromLevel, toLevel, projects }, now) => {
+        const impact = previewImpact({ datasetId: CHANGED, fromLevel, toLevel, projects }, now);
+        expect(impact.narrowed).toEqual([]);
+      }),
+      PROPERTY_RUNS,
+    );
+  });
+
+  it('conforms to the Impact schema of the API (property)', () => {
+    fc.assert(
+      fc.property(arbChange, arbNow, ({ fromLevel, toLevel, projects }, now) => {
+        const impact = previewImpact({ datasetId: CHANGED, fromLevel, toLevel, projects }, now);
+        expect(ImpactSchema.safeParse(impact).success).toBe(true);
+      }),
+      PROPERTY_RUNS,
+    );
+  });
+
+  it('leaves a project that does not use the dataset unchanged', () => {
+    // Arrange
+    const project: ProjectUnderChange = {
+      projectId: 'unrelated',
+      datasets: datasets(3),
+      members: [aMember()],
+    };
+
+    // Act
+    const impact = previewImpact(
+      { datasetId: CHANGED, fromLevel: 3, toLevel: 0, projects: [project] },
+      NOW,
+    );
+
+    // Assert
+    expect(impact.projects).toEqual([
+      { projectId: 'unrelated', fromLevel: 3, toLevel: 3, fromStatus: 'ok', toStatus: 'ok' },
+    ]);
+    expect(impact.narrowed).toEqual([]);
+  });
+});
+
+describe('narrowedMembers', () => {
+  it('lists only the members who lose a route', () => {
+    // Arrange
+    const before = summariseProject(datasets(3));
+    const after = summariseProject(datasets(2));
+    const members = [
+      aMember({ researcherId: 'remote-worker' }),
+      aMember({
+        researcherId: 'office-worker',
+        accreditation: anAccreditation({ homeAddressOnFile: false }),
+      }),
+    ];
+
+    // Act
+    const result = narrowedMembers('p1', before, after, members, NOW);
+
+    // Assert
+    expect(result).toEqual([
+      {
+        researcherId: 'remote-worker',
+        projectId: 'p1',
+        removedRoutes: ['aoc-remote'],
+        remainingRoutes: ['safe-room', 'safepod', 'aoc-office'],
+      },
+    ]);
+  });
+});
