@@ -7,17 +7,20 @@ import { imageOf, streamConsumer } from './stream.js';
 
 /** Stream consumer of new notifications: sends each and marks it delivered. */
 export function createDeliverHandler(ctx: StoreContext, sender: Sender) {
-  return streamConsumer(async (record) => {
-    const item = imageOf(record, 'NewImage');
-    if (item?.type !== 'notification') return;
-    const notification = NotificationSchema.parse(item);
-    const outcome = await deliverNotification(ctx, sender, notification);
-    logger.info('notification delivery', {
-      notificationId: notification.notificationId,
-      researcherId: notification.researcherId,
-      outcome,
-    });
-  });
+  return streamConsumer(
+    async (record) => {
+      const item = imageOf(record, 'NewImage');
+      if (item?.type !== 'notification') return;
+      const notification = NotificationSchema.parse(item);
+      const outcome = await deliverNotification(ctx, sender, notification);
+      logger.info('notification delivery', {
+        notificationId: notification.notificationId,
+        researcherId: notification.researcherId,
+        outcome,
+      });
+    },
+    { parallel: true },
+  );
 }
 
 /** Lambda entry point: sends through SES v2 from `SENDER_ADDRESS`. */

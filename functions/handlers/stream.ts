@@ -27,16 +27,25 @@ export class SkippedAfterFailureError extends Error {
 
 /**
  * A stream consumer with partial batch responses (Powertools batch utility).
- * Records are handled in order; after the first failure the rest of the batch
- * is reported failed without being attempted, so the event source resumes at
- * the failed record and records of one item never overtake each other.
- * Record handlers are idempotent, so redelivery is harmless.
+ * By default records are handled in order; after the first failure the rest
+ * of the batch is reported failed without being attempted, so the event
+ * source resumes at the failed record and records of one item never overtake
+ * each other. `parallel` is for consumers whose records are each the only
+ * record of their item (inserts of write-once items). Record handlers are
+ * idempotent, so redelivery is harmless.
  */
 export function streamConsumer(
   recordHandler: (record: DynamoDBRecord) => Promise<void>,
+  options: { parallel?: boolean } = {},
 ): (event: DynamoDBStreamEvent, context?: Context) => Promise<DynamoDBBatchResponse> {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
   return (event, context) => {
+    if (options.parallel) {
+      return processPartialResponse(event, recordHandler, processor, {
+        ...(context && { context }),
+        processInParallel: true,
+      });
+    }
     let failed = false;
     const inOrder = async (record: DynamoDBRecord) => {
       if (failed) throw new SkippedAfterFailureError();
