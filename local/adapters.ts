@@ -1,5 +1,5 @@
-import type { DomainEvent } from '../schemas/index.js';
 import type { OutgoingMessage, Publisher, Sender } from '../functions/notify/index.js';
+import type { DomainEvent } from '../schemas/index.js';
 
 /**
  * The local outbox: keeps every message sent and prints one line per message

@@ -63,3 +63,11 @@ export const OrganisationViewSchema = OrganisationSchema.extend({ routes: Routes
   id: 'OrganisationView',
 });
 export type OrganisationView = z.infer<typeof OrganisationViewSchema>;
+
+/** Response of `PUT /v1/organisations/{organisationId}`: the stored organisation and the change it started. */
+export const OrganisationWriteResultSchema = OrganisationSchema.extend({ changeId: IdSchema }).meta(
+  {
+    id: 'OrganisationWriteResult',
+  },
+);
+export type OrganisationWriteResult = z.infer<typeof OrganisationWriteResultSchema>;

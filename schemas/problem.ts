@@ -18,3 +18,7 @@ export const ProblemSchema = z
   })
   .meta({ id: 'Problem' });
 export type Problem = z.infer<typeof ProblemSchema>;
+
+/** Response of `GET /health`. */
+export const HealthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
+export type Health = z.infer<typeof HealthSchema>;

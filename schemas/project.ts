@@ -76,6 +76,13 @@ export const MembershipSchema = z
   .meta({ id: 'Membership' });
 export type Membership = z.infer<typeof MembershipSchema>;
 
+/** Response of `PUT`/`DELETE /v1/projects/{projectId}/researchers/{researcherId}`. */
+export const MembershipRefSchema = MembershipSchema.pick({
+  projectId: true,
+  researcherId: true,
+}).meta({ id: 'MembershipRef' });
+export type MembershipRef = z.infer<typeof MembershipRefSchema>;
+
 /** A page of ids, as returned by list endpoints. */
 export const ProjectRefPageSchema = z
   .object({ items: z.array(z.object({ projectId: IdSchema })), nextToken: z.string().optional() })

@@ -39,14 +39,26 @@ export const ResearcherPutBodySchema = z
   .meta({ id: 'ResearcherPutBody' });
 export type ResearcherPutBody = z.infer<typeof ResearcherPutBodySchema>;
 
-/** A stored researcher. */
-export const ResearcherSchema = ResearcherPutBodySchema.extend({
-  researcherId: IdSchema,
-  version: VersionSchema,
-  updatedAt: TimestampSchema,
-  updatedBy: z.string(),
-}).meta({ id: 'Researcher' });
+/**
+ * A stored researcher. A plain (stripping) object, unlike the strict body it
+ * builds on: parsing a table item must drop its key attributes, not fail.
+ */
+export const ResearcherSchema = z
+  .object({
+    ...ResearcherPutBodySchema.shape,
+    researcherId: IdSchema,
+    version: VersionSchema,
+    updatedAt: TimestampSchema,
+    updatedBy: z.string(),
+  })
+  .meta({ id: 'Researcher' });
 export type Researcher = z.infer<typeof ResearcherSchema>;
+
+/** Response of `PUT /v1/researchers/{researcherId}`: the stored researcher and the change it started. */
+export const ResearcherWriteResultSchema = ResearcherSchema.extend({ changeId: IdSchema }).meta({
+  id: 'ResearcherWriteResult',
+});
+export type ResearcherWriteResult = z.infer<typeof ResearcherWriteResultSchema>;
 
 /** A route that is not permitted, with every reason that applies, in the order of DESIGN.md section 2. */
 export const DeniedRouteSchema = z

@@ -58,3 +58,25 @@ export async function listAudit(
   );
   return (out.Items ?? []).map((i) => AuditEntrySchema.parse(i));
 }
+
+/** One page of an entity's audit entries, newest first, and the key to continue from. */
+export async function listAuditPage(
+  ctx: StoreContext,
+  entityPk: string,
+  options: { limit?: number; startKey?: Record<string, unknown> | undefined } = {},
+): Promise<{ items: AuditEntry[]; nextKey?: Record<string, unknown> }> {
+  const out = await ctx.doc.send(
+    new QueryCommand({
+      TableName: ctx.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
+      ExpressionAttributeValues: { ':pk': entityPk, ':audit': 'AUDIT#' },
+      ScanIndexForward: false,
+      Limit: options.limit ?? 100,
+      ExclusiveStartKey: options.startKey,
+    }),
+  );
+  return {
+    items: (out.Items ?? []).map((i) => AuditEntrySchema.parse(i)),
+    ...(out.LastEvaluatedKey && { nextKey: out.LastEvaluatedKey }),
+  };
+}

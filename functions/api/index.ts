@@ -1,0 +1,5 @@
+export * from './app.js';
+export * from './auth.js';
+export * from './authorization.js';
+export * from './problem.js';
+export * from './types.js';

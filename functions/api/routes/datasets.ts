@@ -1,0 +1,224 @@
+/** Dataset endpoints: catalogue entries, level changes, preview, history, users, imports. */
+import { createRoute, z } from '@hono/zod-openapi';
+import {
+  AccessLevelChangeBodySchema,
+  AccessLevelChangeResultSchema,
+  AccessLevelPreviewBodySchema,
+  AuditPageSchema,
+  DatasetImportBodySchema,
+  DatasetImportResultSchema,
+  DatasetPutBodySchema,
+  DatasetSchema,
+  ImpactSchema,
+  ProjectRefPageSchema,
+  ReasonSchema,
+} from '../../../schemas/index.js';
+import {
+  getDataset,
+  keys,
+  listAuditPage,
+  listProjectsOfDataset,
+  putDataset,
+  type StoreContext,
+  setDatasetLevel,
+} from '../../store/index.js';
+import { actorOf, endpoint } from '../authorization.js';
+import { DEFAULT_IMPORT_REASON, importDatasets, rowsFromCsv } from '../imports.js';
+import { AUTH_PROBLEMS, jsonResponse, problemResponses } from '../openapi.js';
+import {
+  DatasetParams,
+  decodePageToken,
+  encodePageToken,
+  expectedVersion,
+  IfMatchHeaders,
+  notFound,
+  PageQuery,
+  partitionKeyShape,
+  refKeyShape,
+} from '../params.js';
+import { etag, validationProblem } from '../problem.js';
+import { previewLevelChange } from '../queries.js';
+import type { ApiApp } from '../types.js';
+
+const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+});
+
+const putDatasetRoute = createRoute({
+  ...endpoint('putDataset'),
+  request: { params: DatasetParams, body: jsonBody(DatasetPutBodySchema) },
+  responses: {
+    200: jsonResponse(DatasetSchema, 'Updated (or unchanged)'),
+    201: jsonResponse(DatasetSchema, 'Created'),
+    ...problemResponses(400, ...AUTH_PROBLEMS, 413, 415, 503),
+  },
+});
+
+const getDatasetRoute = createRoute({
+  ...endpoint('getDataset'),
+  request: { params: DatasetParams },
+  responses: {
+    200: jsonResponse(DatasetSchema, 'The dataset'),
+    ...problemResponses(400, ...AUTH_PROBLEMS, 404),
+  },
+});
+
+const setLevelRoute = createRoute({
+  ...endpoint('setDatasetAccessLevel'),
+  request: {
+    params: DatasetParams,
+    headers: IfMatchHeaders,
+    body: jsonBody(AccessLevelChangeBodySchema),
+  },
+  responses: {
+    200: jsonResponse(AccessLevelChangeResultSchema, 'Changed; follow `changeId` for propagation'),
+    ...problemResponses(400, ...AUTH_PROBLEMS, 404, 412, 413, 415, 503),
+  },
+});
+
+const previewRoute = createRoute({
+  ...endpoint('previewDatasetAccessLevel'),
+  request: { params: DatasetParams, body: jsonBody(AccessLevelPreviewBodySchema) },
+  responses: {
+    200: jsonResponse(ImpactSchema, 'What the change would do; nothing changed'),
+    ...problemResponses(400, ...AUTH_PROBLEMS, 404, 413, 415),
+  },
+});
+
+const historyRoute = createRoute({
+  ...endpoint('getDatasetHistory'),
+  request: { params: DatasetParams, query: PageQuery },
+  responses: {
+    200: jsonResponse(AuditPageSchema, 'Audit entries, newest first'),
+    ...problemResponses(400, ...AUTH_PROBLEMS, 404),
+  },
+});
+
+const projectsRoute = createRoute({
+  ...endpoint('listDatasetProjects'),
+  request: { params: DatasetParams, query: PageQuery },
+  responses: {
+    200: jsonResponse(ProjectRefPageSchema, 'A page of the projects using the dataset'),
+    ...problemResponses(400, ...AUTH_PROBLEMS, 404),
+  },
+});
+
+const importRoute = createRoute({
+  ...endpoint('importDatasets'),
+  request: {
+    query: z.object({
+      reason: ReasonSchema.optional().meta({
+        description: `Audit reason for CSV imports (default "${DEFAULT_IMPORT_REASON}")`,
+      }),
+    }),
+    body: {
+      // Not `required`: the JSON validator must let a CSV body through to the handler.
+      description:
+        'JSON `{ datasets: [...] }`, or `text/csv` with header `datasetId,title,accessLevel,owner`',
+      content: {
+        'application/json': { schema: DatasetImportBodySchema },
+        'text/csv': {
+          schema: z.string().meta({
+            example: 'datasetId,title,accessLevel,owner\ncensus-2021,"Census 2021",2,ONS\n',
+          }),
+        },
+      },
+    },
+  },
+  responses: {
+    200: jsonResponse(DatasetImportResultSchema, 'Valid rows applied; invalid rows reported'),
+    ...problemResponses(400, ...AUTH_PROBLEMS, 413, 415),
+  },
+});
+
+function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/** Registers the dataset endpoints. */
+export function registerDatasetRoutes(app: ApiApp, ctx: StoreContext): void {
+  app.openapi(putDatasetRoute, async (c) => {
+    const { datasetId } = c.req.valid('param');
+    const write = await putDataset(ctx, datasetId, c.req.valid('json'), actorOf(c));
+    c.header('ETag', etag(write.dataset.version));
+    if (write.changeId !== undefined) c.header('Change-Id', write.changeId);
+    if (write.outcome === 'created') return c.json(write.dataset, 201);
+    return c.json(write.dataset, 200);
+  });
+
+  app.openapi(getDatasetRoute, async (c) => {
+    const { datasetId } = c.req.valid('param');
+    const dataset = await getDataset(ctx, datasetId);
+    if (!dataset) throw notFound('dataset', datasetId);
+    c.header('ETag', etag(dataset.version));
+    return c.json(dataset, 200);
+  });
+
+  app.openapi(setLevelRoute, async (c) => {
+    const { datasetId } = c.req.valid('param');
+    const { accessLevel, reason } = c.req.valid('json');
+    const version = expectedVersion(c.req.valid('header')['if-match']);
+    const result = await setDatasetLevel(ctx, datasetId, accessLevel, reason, actorOf(c), version);
+    c.header('ETag', etag(result.dataset.version));
+    return c.json(result, 200);
+  });
+
+  app.openapi(previewRoute, async (c) => {
+    const { datasetId } = c.req.valid('param');
+    const impact = await previewLevelChange(ctx, datasetId, c.req.valid('json').accessLevel);
+    return c.json(impact, 200);
+  });
+
+  app.openapi(historyRoute, async (c) => {
+    const { datasetId } = c.req.valid('param');
+    const { limit, nextToken } = c.req.valid('query');
+    const pk = keys.dataset(datasetId).pk;
+    const startKey = decodePageToken(nextToken, partitionKeyShape(pk, 'AUDIT#'));
+    if (!(await getDataset(ctx, datasetId))) throw notFound('dataset', datasetId);
+    const page = await listAuditPage(ctx, pk, { limit: limit ?? 100, startKey });
+    return c.json(
+      { items: page.items, ...(page.nextKey && { nextToken: encodePageToken(page.nextKey) }) },
+      200,
+    );
+  });
+
+  app.openapi(projectsRoute, async (c) => {
+    const { datasetId } = c.req.valid('param');
+    const { limit, nextToken } = c.req.valid('query');
+    const ref = keys.dataset(datasetId).pk;
+    const startKey = decodePageToken(nextToken, refKeyShape(ref, 'PROJECT#'));
+    if (!(await getDataset(ctx, datasetId))) throw notFound('dataset', datasetId);
+    const page = await listProjectsOfDataset(ctx, datasetId, { limit: limit ?? 100, startKey });
+    return c.json(
+      {
+        items: page.ids.map((projectId) => ({ projectId })),
+        ...(page.nextKey && { nextToken: encodePageToken(page.nextKey) }),
+      },
+      200,
+    );
+  });
+
+  app.openapi(importRoute, async (c) => {
+    const type = mediaType(c.req.header('content-type'));
+    let rows: readonly unknown[];
+    let reason: string;
+    if (type === 'text/csv') {
+      rows = rowsFromCsv(await c.req.text());
+      reason = c.req.valid('query').reason ?? DEFAULT_IMPORT_REASON;
+    } else if (type !== '') {
+      const body = c.req.valid('json');
+      // Only JSON reaches the JSON validator; the union with the CSV string is nominal.
+      if (typeof body !== 'object')
+        throw validationProblem([{ path: 'body', message: 'must be a JSON object' }]);
+      rows = body.datasets;
+      reason = body.reason ?? c.req.valid('query').reason ?? DEFAULT_IMPORT_REASON;
+    } else {
+      throw validationProblem(
+        [{ path: 'body', message: 'is required' }],
+        'Send the datasets as application/json ({ "datasets": [...] }) or text/csv.',
+      );
+    }
+    return c.json(await importDatasets(ctx, rows, reason, actorOf(c)), 200);
+  });
+}

@@ -1,0 +1,125 @@
+/** Organisation and researcher endpoints, and the researcher's inbox. */
+import { createRoute } from '@hono/zod-openapi';
+import {
+  NotificationPageSchema,
+  OrganisationPutBodySchema,
+  OrganisationViewSchema,
+  OrganisationWriteResultSchema,
+  ResearcherPutBodySchema,
+  ResearcherWriteResultSchema,
+} from '../../../schemas/index.js';
+import { organisationRoutes } from '../../domain/index.js';
+import {
+  getOrganisation,
+  getResearcher,
+  keys,
+  listNotifications,
+  putOrganisation,
+  putResearcher,
+  type StoreContext,
+} from '../../store/index.js';
+import { actorOf, endpoint } from '../authorization.js';
+import { AUTH_PROBLEMS, jsonResponse, problemResponses } from '../openapi.js';
+import {
+  decodePageToken,
+  encodePageToken,
+  notFound,
+  OrganisationParams,
+  PageQuery,
+  partitionKeyShape,
+  ResearcherParams,
+} from '../params.js';
+import { etag } from '../problem.js';
+import type { ApiApp } from '../types.js';
+
+const putOrganisationRoute = createRoute({
+  ...endpoint('putOrganisation'),
+  request: {
+    params: OrganisationParams,
+    body: {
+      required: true,
+      content: { 'application/json': { schema: OrganisationPutBodySchema } },
+    },
+  },
+  responses: {
+    200: jsonResponse(OrganisationWriteResultSchema, 'Replaced; follow `changeId`'),
+    201: jsonResponse(OrganisationWriteResultSchema, 'Created'),
+    ...problemResponses(400, ...AUTH_PROBLEMS, 413, 415, 503),
+  },
+});
+
+const getOrganisationRoute = createRoute({
+  ...endpoint('getOrganisation'),
+  request: { params: OrganisationParams },
+  responses: {
+    200: jsonResponse(OrganisationViewSchema, 'The organisation and the routes it permits now'),
+    ...problemResponses(400, ...AUTH_PROBLEMS, 404),
+  },
+});
+
+const putResearcherRoute = createRoute({
+  ...endpoint('putResearcher'),
+  request: {
+    params: ResearcherParams,
+    body: { required: true, content: { 'application/json': { schema: ResearcherPutBodySchema } } },
+  },
+  responses: {
+    200: jsonResponse(ResearcherWriteResultSchema, 'Replaced; follow `changeId`'),
+    201: jsonResponse(ResearcherWriteResultSchema, 'Created'),
+    ...problemResponses(400, ...AUTH_PROBLEMS, 413, 415, 503),
+  },
+});
+
+const notificationsRoute = createRoute({
+  ...endpoint('listResearcherNotifications'),
+  request: { params: ResearcherParams, query: PageQuery },
+  responses: {
+    200: jsonResponse(NotificationPageSchema, 'Notifications, newest first'),
+    ...problemResponses(400, ...AUTH_PROBLEMS, 404),
+  },
+});
+
+/** Registers the organisation and researcher endpoints. */
+export function registerPartyRoutes(app: ApiApp, ctx: StoreContext): void {
+  app.openapi(putOrganisationRoute, async (c) => {
+    const { organisationId } = c.req.valid('param');
+    const write = await putOrganisation(ctx, organisationId, c.req.valid('json'), actorOf(c));
+    c.header('ETag', etag(write.value.version));
+    const body = { ...write.value, changeId: write.changeId };
+    if (write.outcome === 'created') return c.json(body, 201);
+    return c.json(body, 200);
+  });
+
+  app.openapi(getOrganisationRoute, async (c) => {
+    const { organisationId } = c.req.valid('param');
+    const organisation = await getOrganisation(ctx, organisationId);
+    if (!organisation) throw notFound('organisation', organisationId);
+    c.header('ETag', etag(organisation.version));
+    return c.json(
+      { ...organisation, routes: organisationRoutes(organisation.agreements, ctx.now()) },
+      200,
+    );
+  });
+
+  app.openapi(putResearcherRoute, async (c) => {
+    const { researcherId } = c.req.valid('param');
+    const write = await putResearcher(ctx, researcherId, c.req.valid('json'), actorOf(c));
+    c.header('ETag', etag(write.value.version));
+    const body = { ...write.value, changeId: write.changeId };
+    if (write.outcome === 'created') return c.json(body, 201);
+    return c.json(body, 200);
+  });
+
+  app.openapi(notificationsRoute, async (c) => {
+    const { researcherId } = c.req.valid('param');
+    const { limit, nextToken } = c.req.valid('query');
+    const pk = keys.researcher(researcherId).pk;
+    const startKey = decodePageToken(nextToken, partitionKeyShape(pk, 'NOTIFICATION#'));
+    if (!(await getResearcher(ctx, researcherId))) throw notFound('researcher', researcherId);
+    const page = await listNotifications(ctx, researcherId, { limit: limit ?? 100, startKey });
+    return c.json(
+      { items: page.items, ...(page.nextKey && { nextToken: encodePageToken(page.nextKey) }) },
+      200,
+    );
+  });
+}

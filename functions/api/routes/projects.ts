@@ -1,0 +1,151 @@
+/** Project endpoints: projects, their datasets and researchers, and their derived access. */
+import { createRoute } from '@hono/zod-openapi';
+import {
+  ChangeRefSchema,
+  MembershipRefSchema,
+  ProjectAccessSchema,
+  ProjectDatasetLinkResultSchema,
+  ProjectPutBodySchema,
+  ProjectSchema,
+  ResearcherAccessSchema,
+} from '../../../schemas/index.js';
+import {
+  addMember,
+  getSummary,
+  linkDataset,
+  putProject,
+  removeMember,
+  type StoreContext,
+  unlinkDataset,
+} from '../../store/index.js';
+import { actorOf, endpoint } from '../authorization.js';
+import { AUTH_PROBLEMS, jsonResponse, problemResponses } from '../openapi.js';
+import {
+  notFound,
+  ProjectDatasetParams,
+  ProjectParams,
+  ProjectResearcherParams,
+} from '../params.js';
+import { etag } from '../problem.js';
+import { researcherAccess } from '../queries.js';
+import type { ApiApp } from '../types.js';
+
+const putProjectRoute = createRoute({
+  ...endpoint('putProject'),
+  request: {
+    params: ProjectParams,
+    body: { required: true, content: { 'application/json': { schema: ProjectPutBodySchema } } },
+  },
+  responses: {
+    200: jsonResponse(ProjectSchema, 'Renamed (or unchanged)'),
+    201: jsonResponse(ProjectSchema, 'Created'),
+    ...problemResponses(400, ...AUTH_PROBLEMS, 413, 415, 503),
+  },
+});
+
+const linkRoute = createRoute({
+  ...endpoint('linkProjectDataset'),
+  request: { params: ProjectDatasetParams },
+  responses: {
+    200: jsonResponse(ProjectDatasetLinkResultSchema, 'Already linked (the original change)'),
+    201: jsonResponse(ProjectDatasetLinkResultSchema, 'Linked; follow `changeId`'),
+    ...problemResponses(400, ...AUTH_PROBLEMS, 404, 503),
+  },
+});
+
+const unlinkRoute = createRoute({
+  ...endpoint('unlinkProjectDataset'),
+  request: { params: ProjectDatasetParams },
+  responses: {
+    200: jsonResponse(ChangeRefSchema, 'Unlinked; follow `changeId`'),
+    ...problemResponses(400, ...AUTH_PROBLEMS, 404),
+  },
+});
+
+const addMemberRoute = createRoute({
+  ...endpoint('addProjectResearcher'),
+  request: { params: ProjectResearcherParams },
+  responses: {
+    200: jsonResponse(MembershipRefSchema, 'Already a member'),
+    201: jsonResponse(MembershipRefSchema, 'Added'),
+    ...problemResponses(400, ...AUTH_PROBLEMS, 404),
+  },
+});
+
+const removeMemberRoute = createRoute({
+  ...endpoint('removeProjectResearcher'),
+  request: { params: ProjectResearcherParams },
+  responses: {
+    200: jsonResponse(MembershipRefSchema, 'Removed'),
+    ...problemResponses(400, ...AUTH_PROBLEMS, 404),
+  },
+});
+
+const projectAccessRoute = createRoute({
+  ...endpoint('getProjectAccess'),
+  request: { params: ProjectParams },
+  responses: {
+    200: jsonResponse(ProjectAccessSchema, "The project's derived access"),
+    ...problemResponses(400, ...AUTH_PROBLEMS, 404),
+  },
+});
+
+const researcherAccessRoute = createRoute({
+  ...endpoint('getResearcherAccess'),
+  request: { params: ProjectResearcherParams },
+  responses: {
+    200: jsonResponse(ResearcherAccessSchema, 'Permitted routes and the reasons for the others'),
+    ...problemResponses(400, ...AUTH_PROBLEMS, 404),
+  },
+});
+
+/** Registers the project endpoints. */
+export function registerProjectRoutes(app: ApiApp, ctx: StoreContext): void {
+  app.openapi(putProjectRoute, async (c) => {
+    const { projectId } = c.req.valid('param');
+    const write = await putProject(ctx, projectId, c.req.valid('json').title, actorOf(c));
+    c.header('ETag', etag(write.project.version));
+    if (write.outcome === 'created') return c.json(write.project, 201);
+    return c.json(write.project, 200);
+  });
+
+  app.openapi(linkRoute, async (c) => {
+    const { projectId, datasetId } = c.req.valid('param');
+    const { outcome, changeId } = await linkDataset(ctx, projectId, datasetId, actorOf(c));
+    const body = { projectId, datasetId, changeId };
+    if (outcome === 'created') return c.json(body, 201);
+    return c.json(body, 200);
+  });
+
+  app.openapi(unlinkRoute, async (c) => {
+    const { projectId, datasetId } = c.req.valid('param');
+    const { changeId } = await unlinkDataset(ctx, projectId, datasetId, actorOf(c));
+    return c.json({ changeId }, 200);
+  });
+
+  app.openapi(addMemberRoute, async (c) => {
+    const { projectId, researcherId } = c.req.valid('param');
+    const { outcome } = await addMember(ctx, projectId, researcherId, actorOf(c));
+    if (outcome === 'created') return c.json({ projectId, researcherId }, 201);
+    return c.json({ projectId, researcherId }, 200);
+  });
+
+  app.openapi(removeMemberRoute, async (c) => {
+    const { projectId, researcherId } = c.req.valid('param');
+    await removeMember(ctx, projectId, researcherId, actorOf(c));
+    return c.json({ projectId, researcherId }, 200);
+  });
+
+  // One GetItem: the summary the stream keeps up to date (DESIGN.md section 9).
+  app.openapi(projectAccessRoute, async (c) => {
+    const { projectId } = c.req.valid('param');
+    const summary = await getSummary(ctx, projectId);
+    if (!summary) throw notFound('project', projectId);
+    return c.json(ProjectAccessSchema.parse(summary), 200);
+  });
+
+  app.openapi(researcherAccessRoute, async (c) => {
+    const { projectId, researcherId } = c.req.valid('param');
+    return c.json(await researcherAccess(ctx, projectId, researcherId), 200);
+  });
+}

@@ -1,0 +1,34 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { StoreContext } from '../store/index.js';
+import type { Authenticator, Principal } from './auth.js';
+
+/**
+ * The structured logger the API writes to: one line per request, errors on
+ * their own. The Powertools `Logger` satisfies it. Never pass an email
+ * address, a token or a request body.
+ */
+export interface ApiLogger {
+  info(message: string, attributes: Record<string, unknown>): void;
+  error(message: string, attributes: Record<string, unknown>): void;
+}
+
+/** What the API needs: the table, who is calling, and where to log. */
+export interface ApiDeps {
+  readonly ctx: StoreContext;
+  readonly auth: Authenticator;
+  /** Defaults to the shared Powertools logger. */
+  readonly logger?: ApiLogger;
+}
+
+/** Hono environment of the API app. */
+export interface ApiEnv {
+  Variables: {
+    /** The request id: API Gateway's, or generated. */
+    requestId: string;
+    /** The authenticated caller; set on every route that is not public. */
+    principal: Principal;
+  };
+}
+
+/** The API app. */
+export type ApiApp = OpenAPIHono<ApiEnv>;

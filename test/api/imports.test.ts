@@ -1,0 +1,172 @@
+/** `POST /v1/dataset-imports` (JSON and CSV) and the CSV parser behind it. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CsvSyntaxError, parseCsv } from '../../functions/api/csv.js';
+import type { ApiApp } from '../../functions/api/index.js';
+import { getDataset, keys, listAudit, type StoreContext } from '../../functions/store/index.js';
+import { DatasetImportResultSchema } from '../../schemas/index.js';
+import { aDataset } from '../support/seed.js';
+import { apiOnFreshTable, type Caller, expectProblem, send, snapshot } from './support.js';
+
+let app: ApiApp;
+let ctx: StoreContext;
+let tokens: Record<Caller, string | undefined>;
+
+beforeAll(async () => {
+  ({ app, ctx, tokens } = await apiOnFreshTable('api-imports'));
+});
+
+const importCsv = (csv: string, query = '') =>
+  send(
+    app,
+    { method: 'POST', path: `/v1/dataset-imports${query}`, body: csv, contentType: 'text/csv' },
+    tokens.editor,
+  );
+const importJson = (json: unknown) =>
+  send(app, { method: 'POST', path: '/v1/dataset-imports', json }, tokens.editor);
+
+describe('parseCsv', () => {
+  it('reads quoted fields with commas, doubled quotes and line breaks, and CRLF or LF line ends', () => {
+    const text = '\uFEFFa,b,c\r\n"x, y","say ""hi""","two\nlines"\n\nplain,,last\n';
+    expect(parseCsv(text)).toEqual([
+      { line: 1, fields: ['a', 'b', 'c'] },
+      { line: 2, fields: ['x, y', 'say "hi"', 'two\nlines'] },
+      { line: 5, fields: ['plain', '', 'last'] },
+    ]);
+  });
+
+  it('rejects an unterminated quote, a quote inside a field and text after a closing quote', () => {
+    expect(() => parseCsv('a\n"open')).toThrow(CsvSyntaxError);
+    expect(() => parseCsv('a\nab"c')).toThrow(CsvSyntaxError);
+    expect(() => parseCsv('a\n"x"y')).toThrow(CsvSyntaxError);
+  });
+});
+
+describe('POST /v1/dataset-imports with JSON', () => {
+  it('applies the valid rows, reports the invalid ones by row number, and counts outcomes', async () => {
+    await aDataset(ctx, 'j-existing', 2);
+    await aDataset(ctx, 'j-same', 1);
+
+    const res = await importJson({
+      datasets: [
+        { datasetId: 'j-new', title: 'New', accessLevel: 3, owner: 'ONS' },
+        { datasetId: 'j-existing', title: 'Dataset j-existing', accessLevel: 1 },
+        { datasetId: 'j-same', title: 'Dataset j-same', accessLevel: 1 },
+        { datasetId: '_bad', title: 'Bad id' },
+        { datasetId: 'j-nolevel', title: 'No level', accessLevel: 9 },
+        'not an object',
+        { datasetId: 'j-new', title: 'Repeated' },
+      ],
+    });
+
+    expect(res.status).toBe(200);
+    const result = DatasetImportResultSchema.parse(await res.json());
+    expect(result).toMatchObject({ created: 1, updated: 1, unchanged: 1 });
+    expect(result.errors.map((e) => e.row)).toEqual([4, 5, 6, 7]);
+    expect(result.errors[0]?.message).toMatch(/datasetId/);
+    expect(result.errors[1]?.message).toMatch(/accessLevel/);
+    expect(await getDataset(ctx, 'j-new')).toMatchObject({ title: 'New', accessLevel: 3 });
+    expect(await getDataset(ctx, 'j-existing')).toMatchObject({ accessLevel: 1 });
+    expect(await getDataset(ctx, '_bad')).toBeUndefined();
+    expect(await getDataset(ctx, 'j-nolevel')).toBeUndefined();
+  });
+
+  it('records the body reason, or "bulk import", on a level change', async () => {
+    await aDataset(ctx, 'j-reason', 3);
+    await aDataset(ctx, 'j-default', 3);
+    await importJson({
+      datasets: [{ datasetId: 'j-reason', title: 'Dataset j-reason', accessLevel: 2 }],
+      reason: 'owner review',
+    });
+    await importJson({
+      datasets: [{ datasetId: 'j-default', title: 'Dataset j-default', accessLevel: 2 }],
+    });
+    expect((await listAudit(ctx, keys.dataset('j-reason').pk))[0]?.reason).toBe('owner review');
+    expect((await listAudit(ctx, keys.dataset('j-default').pk))[0]?.reason).toBe('bulk import');
+  });
+
+  it('answers 400 for a body without datasets, and changes nothing', async () => {
+    const before = await snapshot(ctx);
+    for (const json of [{}, { datasets: 'x' }, [], { datasets: [], extra: 1 }]) {
+      await expectProblem(await importJson(json), 400);
+    }
+    expect(await snapshot(ctx)).toEqual(before);
+  });
+});
+
+describe('POST /v1/dataset-imports with CSV', () => {
+  it('parses quoted titles, omits an empty level, and reports short rows', async () => {
+    await aDataset(ctx, 'c-keep', 2);
+    const csv = [
+      'datasetId,title,accessLevel,owner',
+      'c-1,"Census, 2021 ""final""",2,ONS',
+      'c-2,Unclassified one,,',
+      'c-keep,Dataset c-keep,,',
+      'c-short,only two',
+      'c-3,"Multi',
+      'line title",0,"Owner, Ltd"',
+      'c-bad,Bad level,high,',
+    ].join('\r\n');
+
+    const res = await importCsv(csv);
+
+    expect(res.status).toBe(200);
+    const result = DatasetImportResultSchema.parse(await res.json());
+    expect(result).toMatchObject({ created: 3, updated: 0, unchanged: 1 });
+    expect(result.errors.map((e) => e.row)).toEqual([4, 6]);
+    expect(await getDataset(ctx, 'c-1')).toMatchObject({
+      title: 'Census, 2021 "final"',
+      accessLevel: 2,
+      owner: 'ONS',
+    });
+    expect(await getDataset(ctx, 'c-2')).toMatchObject({ accessLevel: null });
+    expect(await getDataset(ctx, 'c-keep')).toMatchObject({ accessLevel: 2 });
+    expect(await getDataset(ctx, 'c-3')).toMatchObject({
+      title: 'Multi\r\nline title',
+      accessLevel: 0,
+      owner: 'Owner, Ltd',
+    });
+    expect(await getDataset(ctx, 'c-short')).toBeUndefined();
+    expect(await getDataset(ctx, 'c-bad')).toBeUndefined();
+  });
+
+  it('accepts the columns in any order and takes the reason from the query', async () => {
+    await aDataset(ctx, 'c-order', 3);
+    const res = await importCsv(
+      'title,datasetId,accessLevel\n"Dataset c-order",c-order,1\n',
+      '?reason=annual%20review',
+    );
+    expect(DatasetImportResultSchema.parse(await res.json())).toMatchObject({ updated: 1 });
+    expect((await listAudit(ctx, keys.dataset('c-order').pk))[0]?.reason).toBe('annual review');
+  });
+
+  it('answers 400 for a bad header or malformed CSV, and changes nothing', async () => {
+    const before = await snapshot(ctx);
+    for (const csv of [
+      'id,title\nx,y',
+      'datasetId,title,colour\nx,y,z',
+      'datasetId,datasetId,title\nx,x,y',
+      'datasetId,title\nc-open,"unterminated',
+      '',
+    ]) {
+      await expectProblem(await importCsv(csv), 400);
+    }
+    expect(await snapshot(ctx)).toEqual(before);
+  });
+
+  it('answers 415 for another content type and 400 for no body, changing nothing', async () => {
+    const before = await snapshot(ctx);
+    await expectProblem(
+      await send(
+        app,
+        { method: 'POST', path: '/v1/dataset-imports', body: 'x', contentType: 'text/plain' },
+        tokens.editor,
+      ),
+      415,
+    );
+    await expectProblem(
+      await send(app, { method: 'POST', path: '/v1/dataset-imports' }, tokens.editor),
+      400,
+    );
+    expect(await snapshot(ctx)).toEqual(before);
+  });
+});

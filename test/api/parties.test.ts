@@ -1,0 +1,242 @@
+/**
+ * Organisations, researchers, the researcher's inbox and change records:
+ * writes return the entity and its changeId; a narrowing reaches the inbox.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ApiApp } from '../../functions/api/index.js';
+import type { StoreContext } from '../../functions/store/index.js';
+import {
+  ChangeRecordSchema,
+  NotificationPageSchema,
+  OrganisationViewSchema,
+  OrganisationWriteResultSchema,
+  ResearcherWriteResultSchema,
+} from '../../schemas/index.js';
+import { fullAoc } from '../support/factories.js';
+import {
+  apiOnFreshTable,
+  applyChange,
+  type Caller,
+  expectProblem,
+  seedWorld,
+  send,
+  snapshot,
+} from './support.js';
+
+let app: ApiApp;
+let ctx: StoreContext;
+let tokens: Record<Caller, string | undefined>;
+
+beforeAll(async () => {
+  ({ app, ctx, tokens } = await apiOnFreshTable('api-parties'));
+  await seedWorld(ctx);
+});
+
+const asAdmin = (method: 'GET' | 'PUT', path: string, json?: unknown) =>
+  send(app, { method, path, ...(json !== undefined && { json }) }, tokens.admin);
+
+const researcherBody = (organisationId: string) => ({
+  name: 'Ada Example',
+  email: 'ada@example.org',
+  organisationId,
+  accreditation: {
+    status: 'accredited',
+    ararSignedAt: '2025-06-02',
+    expiresAt: '2030-01-01',
+    homeAddressOnFile: true,
+  },
+});
+
+describe('PUT and GET /v1/organisations/{organisationId}', () => {
+  it('creates with 201 and a changeId, replaces with 200, and reads back with derived routes', async () => {
+    const created = await asAdmin('PUT', '/v1/organisations/org-a', {
+      name: 'Org A',
+      agreements: { AOCOA: { status: 'approved' }, AOCCC: { status: 'approved' } },
+    });
+    expect(created.status).toBe(201);
+    const write = OrganisationWriteResultSchema.parse(await created.json());
+    expect(write).toMatchObject({ organisationId: 'org-a', name: 'Org A', version: 1 });
+    expect(write.changeId).toMatch(/\S/);
+
+    const replaced = await asAdmin('PUT', '/v1/organisations/org-a', {
+      name: 'Org A',
+      agreements: fullAoc(),
+    });
+    expect(replaced.status).toBe(200);
+    expect(OrganisationWriteResultSchema.parse(await replaced.json()).version).toBe(2);
+
+    const read = await send(
+      app,
+      { method: 'GET', path: '/v1/organisations/org-a' },
+      tokens.service,
+    );
+    expect(read.status).toBe(200);
+    expect(OrganisationViewSchema.parse(await read.json()).routes).toEqual([
+      'safe-room',
+      'safepod',
+      'aoc-office',
+      'aoc-remote',
+    ]);
+  });
+
+  it('answers 404 for an unknown organisation', async () => {
+    await expectProblem(await asAdmin('GET', '/v1/organisations/org-none'), 404);
+  });
+
+  it('answers 400 for a bad agreement, listing each bad field, and changes nothing', async () => {
+    const before = await snapshot(ctx);
+    const res = await asAdmin('PUT', '/v1/organisations/org-bad', {
+      name: '',
+      agreements: { AOCOA: { status: 'maybe' }, XYZ: { status: 'approved' } },
+    });
+    const problem = await expectProblem(res, 400);
+    expect(problem.errors?.map((e) => e.path).sort()).toEqual(
+      ['agreements.AOCOA.status', 'agreements.XYZ', 'name'].sort(),
+    );
+    expect(await snapshot(ctx)).toEqual(before);
+  });
+});
+
+describe('PUT /v1/researchers/{researcherId}', () => {
+  it('creates with 201 and replaces with 200, returning the researcher and a changeId', async () => {
+    const created = await asAdmin('PUT', '/v1/researchers/r-ada', researcherBody('org-full'));
+    expect(created.status).toBe(201);
+    const write = ResearcherWriteResultSchema.parse(await created.json());
+    expect(write).toMatchObject({ researcherId: 'r-ada', organisationId: 'org-full', version: 1 });
+    const replaced = await asAdmin('PUT', '/v1/researchers/r-ada', researcherBody('org-full'));
+    expect(replaced.status).toBe(200);
+  });
+
+  it('answers 400 naming organisationId for an unknown organisation, and changes nothing', async () => {
+    const before = await snapshot(ctx);
+    const problem = await expectProblem(
+      await asAdmin('PUT', '/v1/researchers/r-orphan', researcherBody('org-none')),
+      400,
+    );
+    expect(problem.errors?.map((e) => e.path)).toEqual(['organisationId']);
+    expect(await snapshot(ctx)).toEqual(before);
+  });
+
+  it('never writes the email address to the logs', async () => {
+    const api = await apiOnFreshTable('api-parties-logs');
+    await seedWorld(api.ctx);
+    await send(
+      api.app,
+      { method: 'PUT', path: '/v1/researchers/r-log', json: researcherBody('org-full') },
+      api.tokens.admin,
+    );
+    await send(
+      api.app,
+      { method: 'PUT', path: '/v1/researchers/r-log', json: { ...researcherBody('org-none') } },
+      api.tokens.admin,
+    );
+    expect(api.logs.lines.length).toBeGreaterThanOrEqual(2);
+    for (const line of api.logs.lines) {
+      expect(line).not.toContain('ada@example.org');
+      expect(line).not.toContain(api.tokens.admin);
+      expect(JSON.parse(line)).toMatchObject({ requestId: expect.any(String) });
+    }
+  });
+});
+
+describe('GET /v1/researchers/{researcherId}/notifications', () => {
+  it('shows a narrowing to the researcher, newest first, and to nobody else', async () => {
+    // Arrange: r-own's project p-1 (d-1, level 3) narrows twice.
+    let res = await send(
+      app,
+      {
+        method: 'PUT',
+        path: '/v1/datasets/d-1/access-level',
+        json: { accessLevel: 2, reason: 'first' },
+      },
+      tokens.editor,
+    );
+    const first = (await res.json()) as { changeId: string };
+    await applyChange(ctx, first.changeId);
+    res = await send(
+      app,
+      {
+        method: 'PUT',
+        path: '/v1/datasets/d-1/access-level',
+        json: { accessLevel: 1, reason: 'second' },
+      },
+      tokens.editor,
+    );
+    const second = (await res.json()) as { changeId: string };
+    await applyChange(ctx, second.changeId);
+
+    // Act
+    const inbox = await send(
+      app,
+      { method: 'GET', path: '/v1/researchers/r-own/notifications' },
+      tokens['researcher-own'],
+    );
+
+    // Assert
+    expect(inbox.status).toBe(200);
+    const { items } = NotificationPageSchema.parse(await inbox.json());
+    expect(items.map((n) => n.changeId)).toEqual([second.changeId, first.changeId]);
+    expect(items[0]).toMatchObject({
+      researcherId: 'r-own',
+      projectId: 'p-1',
+      cause: { kind: 'dataset-level-changed', datasetId: 'd-1', fromLevel: 2, toLevel: 1 },
+      projectLevel: { from: 2, to: 1 },
+      removedRoutes: ['aoc-office'],
+      remainingRoutes: ['safe-room', 'safepod'],
+    });
+    await expectProblem(
+      await send(
+        app,
+        { method: 'GET', path: '/v1/researchers/r-own/notifications' },
+        tokens['researcher-other'],
+      ),
+      403,
+    );
+    const others = await send(
+      app,
+      { method: 'GET', path: '/v1/researchers/r-other/notifications' },
+      tokens['researcher-other'],
+    );
+    expect(NotificationPageSchema.parse(await others.json()).items).toEqual([]);
+
+    const change = await send(
+      app,
+      { method: 'GET', path: `/v1/changes/${second.changeId}` },
+      tokens.service,
+    );
+    expect(ChangeRecordSchema.parse(await change.json())).toMatchObject({
+      status: 'applied',
+      affectedProjects: 1,
+      notifications: 1,
+    });
+  });
+
+  it('answers 404 for an unknown researcher', async () => {
+    await expectProblem(await asAdmin('GET', '/v1/researchers/r-none/notifications'), 404);
+  });
+});
+
+describe('GET /v1/changes/{changeId}', () => {
+  it('answers with exactly the public fields, and 404 for an unknown change', async () => {
+    const write = OrganisationWriteResultSchema.parse(
+      await (
+        await asAdmin('PUT', '/v1/organisations/org-change', { name: 'C', agreements: {} })
+      ).json(),
+    );
+    const res = await send(
+      app,
+      { method: 'GET', path: `/v1/changes/${write.changeId}` },
+      tokens['researcher-other'],
+    );
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(
+      ['affectedProjects', 'changeId', 'createdAt', 'kind', 'notifications', 'status'].sort(),
+    );
+    expect(body.status).toBe('pending');
+    await expectProblem(
+      await send(app, { method: 'GET', path: '/v1/changes/no-such-change' }, tokens.editor),
+      404,
+    );
+  });
+});
