@@ -1,0 +1,50 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RECONCILE_SCHEDULE } from '../../cdk/config.js';
+import type { SrsAccessStack } from '../../cdk/stack.js';
+import { logicalIdOf, synthStack } from './support.js';
+
+describe('the reconciler schedule', () => {
+  let template: Template;
+  let stack: SrsAccessStack;
+  beforeAll(() => {
+    ({ template, stack } = synthStack());
+  });
+
+  it('runs the reconcile function daily by default, through its own role', () => {
+    expect(DEFAULT_RECONCILE_SCHEDULE).toBe('rate(1 day)');
+    template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 day)',
+      State: 'ENABLED',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: {
+        Arn: { 'Fn::GetAtt': [logicalIdOf(stack, stack.functions.reconcile.fn), 'Arn'] },
+        RoleArn: { 'Fn::GetAtt': [logicalIdOf(stack, stack.reconciler.role), 'Arn'] },
+        DeadLetterConfig: {
+          Arn: { 'Fn::GetAtt': [logicalIdOf(stack, stack.reconciler.failureQueue), 'Arn'] },
+        },
+        RetryPolicy: { MaximumRetryAttempts: 2 },
+      },
+    });
+  });
+
+  it('follows the reconcileSchedule context parameter', () => {
+    const custom = synthStack({ reconcileSchedule: 'cron(0 3 * * ? *)' }).template;
+    custom.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 3 * * ? *)',
+    });
+  });
+
+  it('lets only EventBridge Scheduler of this account assume its role', () => {
+    const role = template.toJSON().Resources[logicalIdOf(stack, stack.reconciler.role)];
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
+    ]);
+  });
+});
