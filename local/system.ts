@@ -1,0 +1,91 @@
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { createChangesHandler } from '../functions/handlers/changes.js';
+import { type ConsumerName, matchesConsumer } from '../functions/handlers/consumers.js';
+import { createDeliverHandler } from '../functions/handlers/deliver.js';
+import { createPublishHandler } from '../functions/handlers/publish.js';
+import type { StoreContext } from '../functions/store/index.js';
+import { LocalEventLog, LocalOutbox } from './adapters.js';
+import { type StreamFailure, StreamPoller, type StreamPollerOptions } from './stream-poller.js';
+
+/** A stream handler as the poller calls it. */
+export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
+
+/** Options of {@link startLocalSystem}. */
+export interface LocalSystemOptions {
+  readonly doc: DynamoDBDocumentClient;
+  readonly streams: DynamoDBStreamsClient;
+  readonly tableName: string;
+  readonly streamArn: string;
+  /** The clock of the store; default the real one. */
+  readonly now?: () => Date;
+  /** Where the outbox, the event log and on-failure reports print; default nowhere. */
+  readonly print?: (line: string) => void;
+  /** Wraps a consumer's handler (tests inject crashes and duplicates here). */
+  readonly wrap?: (name: ConsumerName, handler: StreamHandler) => StreamHandler;
+  /** Poller tuning (intervals, checkpoints); consumers are set here. */
+  readonly poller?: Partial<Omit<StreamPollerOptions, 'client' | 'streamArn' | 'consumers'>>;
+}
+
+/** The stream side of the system running on one machine. */
+export interface LocalSystem {
+  readonly ctx: StoreContext;
+  readonly poller: StreamPoller;
+  readonly outbox: LocalOutbox;
+  readonly events: LocalEventLog;
+  readonly failures: StreamFailure[];
+  stop(): Promise<void>;
+}
+
+/** Records per invocation of each consumer, as in the deployed event source mappings. */
+export const BATCH_SIZES: Record<ConsumerName, number> = {
+  changes: 10,
+  deliver: 100,
+  publish: 100,
+};
+
+/**
+ * Runs the same stream handlers as the deployed functions, fed by the local
+ * stream poller the way Lambda's event source mappings feed them (filters,
+ * batches, partial batch failures, bounded retries with bisecting, an
+ * on-failure log), with the local outbox and event log as adapters.
+ */
+export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
+  const print = options.print ?? (() => {});
+  const ctx: StoreContext = {
+    doc: options.doc,
+    tableName: options.tableName,
+    now: options.now ?? (() => new Date()),
+  };
+  const outbox = new LocalOutbox(print);
+  const events = new LocalEventLog(print);
+  const failures: StreamFailure[] = [];
+  const handlers: Record<ConsumerName, StreamHandler> = {
+    changes: createChangesHandler(ctx),
+    deliver: createDeliverHandler(ctx, outbox),
+    publish: createPublishHandler(events),
+  };
+  const poller = new StreamPoller({
+    ...options.poller,
+    client: options.streams,
+    streamArn: options.streamArn,
+    log: options.poller?.log ?? print,
+    onFailure: (failure) => {
+      failures.push(failure);
+      print(
+        `[on-failure] ${failure.consumer}: ${failure.records.length} record(s) given up after ${failure.approximateInvokeCount} attempts: ${failure.error}`,
+      );
+    },
+    consumers: (Object.keys(handlers) as ConsumerName[]).map((name) => ({
+      name,
+      filter: (record) => matchesConsumer(name, record),
+      handler: options.wrap ? options.wrap(name, handlers[name]) : handlers[name],
+      batchSize: BATCH_SIZES[name],
+      maxRetries: 5,
+      bisectOnError: true,
+    })),
+  });
+  await poller.start();
+  return { ctx, poller, outbox, events, failures, stop: () => poller.stop() };
+}
