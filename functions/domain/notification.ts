@@ -35,11 +35,11 @@ const levelText = (level: AccessLevel | null | undefined): string =>
 const projectLevelText = (level: AccessLevel | null): string =>
   level === null ? 'no level' : `level ${level}`;
 
-const list = (routes: readonly Route[]): string => {
+const list = (routes: readonly Route[], conjunction: 'and' | 'or'): string => {
   const labels = routes.map((r) => ROUTE_LABELS[r]);
   return labels.length <= 1
     ? (labels[0] ?? '')
-    : `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`;
+    : `${labels.slice(0, -1).join(', ')} ${conjunction} ${labels[labels.length - 1]}`;
 };
 
 /** One sentence naming the cause of a narrowing. */
@@ -77,11 +77,11 @@ export function buildNotification(notice: NarrowingNotice): Notification {
   const remainingLine =
     remainingRoutes.length === 0
       ? 'You have no permitted route to this project at the moment: do not access it until this is resolved.'
-      : `You can still access the project by ${list(remainingRoutes)}.`;
+      : `You can still use ${list(remainingRoutes, 'or')}.`;
   const message = [
     `Your permitted access routes to project ${project} have narrowed because ${describeCause(cause)}.`,
     levelLine,
-    `You can no longer use ${list(removedRoutes)}.`,
+    `You can no longer use ${list(removedRoutes, 'and')}.`,
     remainingLine,
     `For questions, contact ${contact}.`,
   ].join(' ');

@@ -1,0 +1,246 @@
+/**
+ * End to end: `npm start -- --in-memory` as a child process on a free port,
+ * driven through HTTP only, then stopped with Ctrl-C (SIGINT).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signLocalToken } from '../../functions/api/index.js';
+import { findFreePort } from '../../local/dynamodb-local.js';
+
+const SECRET = 'e2e-secret';
+let child: ChildProcess;
+let output = '';
+let base = '';
+let dynamoPort = 0;
+const tokens: Record<string, string> = {};
+
+async function call(method: string, path: string, token: string, body?: unknown) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+    },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** Waits until every change is applied, as a client reading its own writes would. */
+async function applied(...changeIds: string[]) {
+  for (const id of changeIds) {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const res = await call('GET', `/v1/changes/${id}`, tokens.admin as string);
+      if (res.body?.status === 'applied') break;
+      if (Date.now() > deadline)
+        throw new Error(`change ${id} not applied: ${JSON.stringify(res.body)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+const put = (path: string, body?: unknown) => call('PUT', path, tokens.admin as string, body);
+
+beforeAll(async () => {
+  const port = await findFreePort();
+  base = `http://127.0.0.1:${port}`;
+  child = spawn('npm', ['start', '--', '--in-memory', '--port', String(port)], {
+    env: { ...process.env, LOCAL_JWT_SECRET: SECRET },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so that SIGINT to the group is exactly a terminal's Ctrl-C.
+    detached: true,
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`npm start not ready:\n${output}`)), 120_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('ready: ')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
+  });
+  dynamoPort = Number(/DynamoDB\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]);
+  for (const role of ['editor', 'admin', 'service'] as const) {
+    tokens[role] = await signLocalToken(role, { secret: SECRET });
+  }
+  tokens.researcher = await signLocalToken('researcher', { secret: SECRET, researcherId: 'r-e2e' });
+}, 150_000);
+
+afterAll(() => {
+  try {
+    if (child.pid) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // The group has already exited.
+  }
+});
+
+describe('npm start, through HTTP only', () => {
+  it('prints the URL, the docs URL and a token per role', () => {
+    expect(output).toContain(`API        http://localhost:`);
+    expect(output).toContain('/docs');
+    for (const name of ['EDITOR_TOKEN', 'ADMIN_TOKEN', 'SERVICE_TOKEN', 'RESEARCHER_TOKEN']) {
+      expect(output).toContain(`export ${name}=ey`);
+    }
+  });
+
+  it('serves the health check and the docs page', async () => {
+    expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: 'ok' });
+    const docs = await fetch(`${base}/docs`);
+    expect(docs.headers.get('content-type')).toContain('text/html');
+  });
+
+  it('answers the worked examples and notifies a narrowing once', async () => {
+    // Arrange: organisations without and with full AOC, researchers, datasets, projects.
+    const approved = { status: 'approved' };
+    const changes: string[] = [];
+    changes.push(
+      (await put('/v1/organisations/no-aoc', { name: 'No AOC', agreements: {} })).body.changeId,
+    );
+    changes.push(
+      (
+        await put('/v1/organisations/full-aoc', {
+          name: 'Full AOC',
+          agreements: { AOCOA: approved, AOCCC: approved, ARACCC: approved },
+        })
+      ).body.changeId,
+    );
+    const accreditation = {
+      status: 'accredited',
+      ararSignedAt: '2026-01-05',
+      expiresAt: '2030-01-01',
+      homeAddressOnFile: true,
+    };
+    for (const [id, org] of [
+      ['r-plain', 'no-aoc'],
+      ['r-e2e', 'full-aoc'],
+    ]) {
+      const res = await put(`/v1/researchers/${id}`, {
+        name: id,
+        email: `${id}@example.org`,
+        organisationId: org,
+        accreditation,
+      });
+      expect(res.status).toBe(201);
+      changes.push(res.body.changeId);
+    }
+    for (const [id, level] of [
+      ['d3a', 3],
+      ['d3b', 3],
+      ['d2', 2],
+      ['d1', 1],
+    ] as const) {
+      expect(
+        (
+          await call('PUT', `/v1/datasets/${id}`, tokens.editor as string, {
+            title: id,
+            accessLevel: level,
+          })
+        ).status,
+      ).toBe(201);
+    }
+    const projects: Record<string, string[]> = {
+      'p-three': ['d3a', 'd3b'],
+      'p-mixed': ['d3a', 'd3b', 'd1'],
+      'p-two': ['d2', 'd3a'],
+    };
+    for (const [p, datasets] of Object.entries(projects)) {
+      expect((await put(`/v1/projects/${p}`, { title: p })).status).toBe(201);
+      for (const r of ['r-plain', 'r-e2e']) {
+        expect((await put(`/v1/projects/${p}/researchers/${r}`)).status).toBe(201);
+      }
+      for (const d of datasets)
+        changes.push((await put(`/v1/projects/${p}/datasets/${d}`)).body.changeId);
+    }
+    await applied(...changes);
+    const routesOf = async (p: string, r: string) =>
+      (await call('GET', `/v1/projects/${p}/researchers/${r}/access`, tokens.service as string))
+        .body;
+
+    // Assert: example one (level 3, no AOC), two (full AOC, a level 1 dataset), three (two levels).
+    expect((await routesOf('p-three', 'r-plain')).routes).toEqual(['safe-room', 'safepod']);
+    expect((await routesOf('p-mixed', 'r-e2e')).routes).toEqual(['safe-room', 'safepod']);
+    expect((await routesOf('p-two', 'r-e2e')).routes).toEqual([
+      'safe-room',
+      'safepod',
+      'aoc-office',
+    ]);
+    expect((await routesOf('p-three', 'r-e2e')).routes).toEqual([
+      'safe-room',
+      'safepod',
+      'aoc-office',
+      'aoc-remote',
+    ]);
+    expect(
+      (
+        await call('POST', '/v1/access-checks', tokens.service as string, {
+          projectId: 'p-three',
+          researcherId: 'r-plain',
+          route: 'aoc-remote',
+        })
+      ).body,
+    ).toEqual({
+      allowed: false,
+      route: 'aoc-remote',
+      reasons: ['no-aoc-agreement', 'no-remote-agreement'],
+    });
+
+    // Act: an editor lowers d3b to level 2; r-e2e loses remote access on p-three.
+    const change = await call('PUT', '/v1/datasets/d3b/access-level', tokens.editor as string, {
+      accessLevel: 2,
+      reason: 'data owner conditions changed',
+    });
+    expect(change.status).toBe(200);
+    await applied(change.body.changeId);
+
+    // Assert: one notification of this change, to r-e2e only, delivered through the local
+    // outbox. (Adding d1 to p-mixed may have narrowed r-e2e earlier, depending on timing.)
+    const inbox = await call(
+      'GET',
+      '/v1/researchers/r-e2e/notifications',
+      tokens.researcher as string,
+    );
+    expect(inbox.status).toBe(200);
+    const ofChange = inbox.body.items.filter(
+      (n: { changeId: string }) => n.changeId === change.body.changeId,
+    );
+    expect(ofChange).toHaveLength(1);
+    expect(ofChange[0]).toMatchObject({
+      projectId: 'p-three',
+      cause: { kind: 'dataset-level-changed', datasetId: 'd3b', fromLevel: 3, toLevel: 2 },
+      removedRoutes: ['aoc-remote'],
+      remainingRoutes: ['safe-room', 'safepod', 'aoc-office'],
+    });
+    // r-plain (no AOC) never had more than safe room and SafePod, so never narrowed.
+    expect(
+      (await call('GET', '/v1/researchers/r-plain/notifications', tokens.admin as string)).body
+        .items,
+    ).toEqual([]);
+    expect(output).toContain(`[outbox] ${ofChange[0].notificationId} to researcher r-e2e`);
+    expect(output).not.toContain('r-e2e@example.org');
+  }, 120_000);
+
+  it('stops cleanly on Ctrl-C and leaves no DynamoDB Local behind', async () => {
+    // 'close': every process of the group has closed its end of the output pipes.
+    const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+    process.kill(-(child.pid as number), 'SIGINT');
+    await closed;
+    expect(output).toContain('Stopping: API, stream poller, DynamoDB Local');
+    expect(output).toContain('Stopped.');
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = connect(dynamoPort, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(false);
+      });
+      socket.once('error', () => resolve(true));
+    });
+    expect(refused).toBe(true);
+  }, 30_000);
+});
