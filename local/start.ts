@@ -14,7 +14,7 @@ import {
   localJwtSecretFromEnv,
   signLocalToken,
 } from '../functions/api/index.js';
-import { logger } from '../functions/handlers/runtime.js';
+import { contactsFromEnv, logger } from '../functions/handlers/runtime.js';
 import { TABLE } from '../functions/store/index.js';
 import { FileCheckpointStore } from './checkpoints.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
@@ -101,6 +101,7 @@ async function main(): Promise<void> {
       streams: clients.streams,
       tableName,
       streamArn: table.streamArn,
+      contacts: contactsFromEnv(),
       print: (line) => console.log(line),
       poller: inMemory
         ? {}

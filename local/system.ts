@@ -6,6 +6,7 @@ import { type ConsumerName, matchesConsumer } from '../functions/handlers/consum
 import { createDeliverHandler } from '../functions/handlers/deliver.js';
 import { createPublishHandler } from '../functions/handlers/publish.js';
 import type { StoreContext } from '../functions/store/index.js';
+import type { Contacts } from '../schemas/index.js';
 import { LocalEventLog, LocalOutbox } from './adapters.js';
 import { type StreamFailure, StreamPoller, type StreamPollerOptions } from './stream-poller.js';
 
@@ -18,6 +19,8 @@ export interface LocalSystemOptions {
   readonly streams: DynamoDBStreamsClient;
   readonly tableName: string;
   readonly streamArn: string;
+  /** Contact addresses notifications name; default the service's own. */
+  readonly contacts?: Contacts;
   /** The clock of the store; default the real one. */
   readonly now?: () => Date;
   /** Where the outbox, the event log and on-failure reports print; default nowhere. */
@@ -62,7 +65,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const events = new LocalEventLog(print);
   const failures: StreamFailure[] = [];
   const handlers: Record<ConsumerName, StreamHandler> = {
-    changes: createChangesHandler(ctx),
+    changes: createChangesHandler({
+      ...ctx,
+      ...(options.contacts && { contacts: options.contacts }),
+    }),
     deliver: createDeliverHandler(ctx, outbox),
     publish: createPublishHandler(events),
   };

@@ -44,11 +44,19 @@ export const LevelTransitionSchema = z
   .meta({ id: 'LevelTransition' });
 export type LevelTransition = z.infer<typeof LevelTransitionSchema>;
 
-/** The two contact addresses of the service. */
-export const CONTACTS = {
+/** The two contact addresses a notification can name. */
+export interface Contacts {
+  /** Questions about project access levels. */
+  readonly projectAccess: string;
+  /** Questions about AOC agreements and applications. */
+  readonly connectivity: string;
+}
+
+/** The service's contact addresses (DESIGN.md section 2); deployments may configure others. */
+export const CONTACTS: Contacts = {
   projectAccess: 'srs.customer.support@ons.gov.uk',
   connectivity: 'srs.connectivity@ons.gov.uk',
-} as const;
+};
 
 /** A notice to one researcher that their routes to one project have narrowed. */
 export const NotificationSchema = z

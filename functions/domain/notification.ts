@@ -2,6 +2,7 @@ import {
   type AccessLevel,
   type Cause,
   CONTACTS,
+  type Contacts,
   type Notification,
   type Route,
 } from '../../schemas/index.js';
@@ -19,14 +20,16 @@ export interface NarrowingNotice {
   readonly removedRoutes: readonly Route[];
   readonly remainingRoutes: readonly Route[];
   readonly createdAt: string;
+  /** The addresses to name; default {@link CONTACTS}. */
+  readonly contacts?: Contacts;
 }
 
 /** AOC questions go to the connectivity team; everything about project access to customer support. */
-export function contactFor(cause: Cause): string {
+export function contactFor(cause: Cause, contacts: Contacts = CONTACTS): string {
   return cause.kind === 'organisation-agreement-changed' ||
     (cause.kind === 'expiry' && cause.agreement !== undefined)
-    ? CONTACTS.connectivity
-    : CONTACTS.projectAccess;
+    ? contacts.connectivity
+    : contacts.projectAccess;
 }
 
 const levelText = (level: AccessLevel | null | undefined): string =>
@@ -68,7 +71,7 @@ export function describeCause(cause: Cause): string {
  */
 export function buildNotification(notice: NarrowingNotice): Notification {
   const { projectId, projectTitle, cause, projectLevel, removedRoutes, remainingRoutes } = notice;
-  const contact = contactFor(cause);
+  const contact = contactFor(cause, notice.contacts);
   const project = projectTitle ? `"${projectTitle}" (${projectId})` : projectId;
   const levelLine =
     projectLevel.from === projectLevel.to

@@ -1,14 +1,13 @@
 import { CursorItemSchema } from '../../schemas/index.js';
-import { runChangePage } from '../propagation/index.js';
-import type { StoreContext } from '../store/index.js';
-import { lazyHandler, logger, storeContextFromEnv } from './runtime.js';
+import { type PropagationContext, runChangePage } from '../propagation/index.js';
+import { contactsFromEnv, lazyHandler, logger, storeContextFromEnv } from './runtime.js';
 import { imageOf, streamConsumer } from './stream.js';
 
 /**
  * Stream consumer of change records and fan-out cursors: carries out one
  * page of a change per record.
  */
-export function createChangesHandler(ctx: StoreContext) {
+export function createChangesHandler(ctx: PropagationContext) {
   return streamConsumer(async (record) => {
     const item = imageOf(record, 'NewImage');
     if (item?.type === 'change') {
@@ -29,4 +28,6 @@ export function createChangesHandler(ctx: StoreContext) {
 }
 
 /** Lambda entry point. */
-export const handler = lazyHandler(() => createChangesHandler(storeContextFromEnv()));
+export const handler = lazyHandler(() =>
+  createChangesHandler({ ...storeContextFromEnv(), contacts: contactsFromEnv() }),
+);

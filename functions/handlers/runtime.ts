@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { CONTACTS, type Contacts } from '../../schemas/index.js';
 import { documentClient, type StoreContext } from '../store/index.js';
 
 /** The structured logger of every handler. Never log email addresses or tokens. */
@@ -11,6 +12,17 @@ export function requireEnv(name: string): string {
     throw new Error(`environment variable ${name} is required but not set`);
   }
   return value;
+}
+
+/**
+ * The contact addresses notifications name, from `CUSTOMER_SUPPORT_ADDRESS`
+ * and `CONNECTIVITY_ADDRESS`, each defaulting to the service's own.
+ */
+export function contactsFromEnv(env: NodeJS.ProcessEnv = process.env): Contacts {
+  return {
+    projectAccess: env.CUSTOMER_SUPPORT_ADDRESS || CONTACTS.projectAccess,
+    connectivity: env.CONNECTIVITY_ADDRESS || CONTACTS.connectivity,
+  };
 }
 
 let defaultContext: StoreContext | undefined;

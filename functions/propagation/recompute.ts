@@ -11,11 +11,11 @@ import {
   MAX_ATTEMPTS,
   notificationIdOf,
   readProjectPartition,
-  type StoreContext,
   updateLinkLevel,
   writeSummary,
 } from '../store/index.js';
 import { mapLimit } from './concurrency.js';
+import type { PropagationContext } from './context.js';
 import { loadStandings } from './standing.js';
 
 /** What recomputing one project did. */
@@ -38,7 +38,7 @@ const NOTIFYING = new Set<ChangeItem['kind']>(['dataset-level-changed', 'dataset
  * already carries a newer dataset version is left to that newer change.
  */
 export async function recomputeProject(
-  ctx: StoreContext,
+  ctx: PropagationContext,
   projectId: string,
   change: ChangeItem,
 ): Promise<RecomputeResult> {
@@ -113,7 +113,7 @@ export async function recomputeProject(
 
 /** The notifications of the members whose routes narrow from `before` to `after`. */
 async function noticesFor(
-  ctx: StoreContext,
+  ctx: PropagationContext,
   change: ChangeItem,
   projectTitle: string | undefined,
   before: Pick<ProjectSummary, 'accessLevel' | 'status'>,
@@ -138,6 +138,7 @@ async function noticesFor(
       removedRoutes: n.removedRoutes,
       remainingRoutes: n.remainingRoutes,
       createdAt,
+      ...(ctx.contacts && { contacts: ctx.contacts }),
     }),
   );
 }

@@ -1,11 +1,7 @@
 import type { ChangeItem } from '../../schemas/index.js';
-import {
-  completePage,
-  getChangeItem,
-  listProjectsOfDataset,
-  type StoreContext,
-} from '../store/index.js';
+import { completePage, getChangeItem, listProjectsOfDataset } from '../store/index.js';
 import { mapLimit } from './concurrency.js';
+import type { PropagationContext } from './context.js';
 import { recomputeProject } from './recompute.js';
 import {
   type Progress,
@@ -28,7 +24,7 @@ export type PageOutcome = 'completed' | 'already-done' | 'unknown-change';
  * a crash anywhere is repaired by redelivering the record.
  */
 export async function runChangePage(
-  ctx: StoreContext,
+  ctx: PropagationContext,
   changeId: string,
   page: number,
   startKey?: Record<string, unknown>,
@@ -42,7 +38,7 @@ export async function runChangePage(
 }
 
 async function runPage(
-  ctx: StoreContext,
+  ctx: PropagationContext,
   change: ChangeItem,
   startKey: Record<string, unknown> | undefined,
 ): Promise<Progress & { nextKey?: Record<string, unknown> }> {

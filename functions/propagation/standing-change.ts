@@ -21,9 +21,9 @@ import {
   listProjectsOfResearcher,
   listResearchersOfOrganisation,
   notificationIdOf,
-  type StoreContext,
 } from '../store/index.js';
 import { mapLimit } from './concurrency.js';
+import type { PropagationContext } from './context.js';
 import { loadResearchers } from './standing.js';
 
 /** One side (before or after) of a change to a researcher's own standing. */
@@ -50,7 +50,7 @@ const add = (a: Progress, b: Progress): Progress => ({
  * narrow between `before` and `after` (project summaries as they are now).
  */
 async function narrowResearcher(
-  ctx: StoreContext,
+  ctx: PropagationContext,
   change: ChangeItem,
   researcherId: string,
   before: Side,
@@ -96,6 +96,7 @@ async function narrowResearcher(
           projectLevel: { from: summary.accessLevel, to: summary.accessLevel },
           ...narrowing(was, is),
           createdAt: ctx.now().toISOString(),
+          ...(ctx.contacts && { contacts: ctx.contacts }),
         }),
       ];
     });
@@ -124,7 +125,7 @@ function agreementCause(change: ChangeItem, from: Agreements, to: Agreements): C
  * of their accreditation: narrowing on each of their projects.
  */
 export async function propagateResearcherChange(
-  ctx: StoreContext,
+  ctx: PropagationContext,
   change: ChangeItem,
 ): Promise<Progress> {
   const researcherId = change.researcherId;
@@ -171,7 +172,7 @@ export const RESEARCHER_PAGE_SIZE = 25;
  * narrowing for each researcher of the organisation on each of their projects.
  */
 export async function propagateOrganisationPage(
-  ctx: StoreContext,
+  ctx: PropagationContext,
   change: ChangeItem,
   startKey: Record<string, unknown> | undefined,
 ): Promise<Progress & { nextKey?: Record<string, unknown> }> {
