@@ -1,4 +1,3 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type ChangeItem,
   ChangeItemSchema,
@@ -9,6 +8,7 @@ import {
 import type { StoreContext } from './context.js';
 import { newChangeId } from './ids.js';
 import { keys } from './keys.js';
+import { getParsed } from './read.js';
 
 /** The facts a new change record carries, beyond its id, status and counters. */
 export type ChangeFacts = Omit<
@@ -45,10 +45,7 @@ export async function getChangeItem(
   ctx: StoreContext,
   changeId: string,
 ): Promise<ChangeItem | undefined> {
-  const out = await ctx.doc.send(
-    new GetCommand({ TableName: ctx.tableName, Key: keys.change(changeId), ConsistentRead: true }),
-  );
-  return out.Item ? ChangeItemSchema.parse(out.Item) : undefined;
+  return getParsed(ctx, keys.change(changeId), ChangeItemSchema, true);
 }
 
 /** The public view of a change record, or `undefined`. */

@@ -1,4 +1,4 @@
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type Classification,
   type Dataset,
@@ -10,6 +10,7 @@ import { changePut, newChange } from './changes.js';
 import type { StoreContext } from './context.js';
 import { ContentionError, NotFoundError, StoreError, VersionConflictError } from './errors.js';
 import { keys } from './keys.js';
+import { getParsed } from './read.js';
 import { isConditionFailure, MAX_ATTEMPTS } from './tx.js';
 
 /** A level change was requested without the reason the audit trail needs. */
@@ -33,14 +34,7 @@ export async function getDataset(
   datasetId: string,
   consistent = false,
 ): Promise<Dataset | undefined> {
-  const out = await ctx.doc.send(
-    new GetCommand({
-      TableName: ctx.tableName,
-      Key: keys.dataset(datasetId),
-      ConsistentRead: consistent,
-    }),
-  );
-  return out.Item ? DatasetSchema.parse(out.Item) : undefined;
+  return getParsed(ctx, keys.dataset(datasetId), DatasetSchema, consistent);
 }
 
 const auditView = (d: Pick<Dataset, 'title' | 'owner' | 'accessLevel'>) => ({

@@ -10,6 +10,7 @@ export * from './notifications.js';
 export * from './parties.js';
 export * from './projects.js';
 export * from './propagation.js';
+export * from './read.js';
 export * from './scan.js';
 export * from './table.js';
 export * from './tx.js';

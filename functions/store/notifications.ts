@@ -1,7 +1,8 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Notification, NotificationSchema } from '../../schemas/index.js';
 import type { StoreContext } from './context.js';
 import { keys } from './keys.js';
+import { getParsed } from './read.js';
 import { isConditionFailure } from './tx.js';
 
 /** The conditional `Put` that claims the one notification of (change, researcher, project). */
@@ -40,14 +41,12 @@ export async function getNotification(
   changeId: string,
   projectId: string,
 ): Promise<Notification | undefined> {
-  const out = await ctx.doc.send(
-    new GetCommand({
-      TableName: ctx.tableName,
-      Key: keys.notification(researcherId, changeId, projectId),
-      ConsistentRead: true,
-    }),
+  return getParsed(
+    ctx,
+    keys.notification(researcherId, changeId, projectId),
+    NotificationSchema,
+    true,
   );
-  return out.Item ? NotificationSchema.parse(out.Item) : undefined;
 }
 
 /** A researcher's notifications, newest first (change ids sort by time). */

@@ -1,4 +1,4 @@
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type Organisation,
   type OrganisationPutBody,
@@ -12,6 +12,7 @@ import { changePut, newChange } from './changes.js';
 import type { StoreContext } from './context.js';
 import { ContentionError, InvalidReferenceError } from './errors.js';
 import { keys, refs } from './keys.js';
+import { getParsed } from './read.js';
 import { isConditionFailure, MAX_ATTEMPTS } from './tx.js';
 
 /** An organisation by id, or `undefined`. */
@@ -20,14 +21,7 @@ export async function getOrganisation(
   organisationId: string,
   consistent = false,
 ): Promise<Organisation | undefined> {
-  const out = await ctx.doc.send(
-    new GetCommand({
-      TableName: ctx.tableName,
-      Key: keys.organisation(organisationId),
-      ConsistentRead: consistent,
-    }),
-  );
-  return out.Item ? OrganisationSchema.parse(out.Item) : undefined;
+  return getParsed(ctx, keys.organisation(organisationId), OrganisationSchema, consistent);
 }
 
 /** A researcher by id, or `undefined`. */
@@ -36,14 +30,7 @@ export async function getResearcher(
   researcherId: string,
   consistent = false,
 ): Promise<Researcher | undefined> {
-  const out = await ctx.doc.send(
-    new GetCommand({
-      TableName: ctx.tableName,
-      Key: keys.researcher(researcherId),
-      ConsistentRead: consistent,
-    }),
-  );
-  return out.Item ? ResearcherSchema.parse(out.Item) : undefined;
+  return getParsed(ctx, keys.researcher(researcherId), ResearcherSchema, consistent);
 }
 
 /** Result of a write that starts a change. */

@@ -21,6 +21,7 @@ import type { StoreContext } from './context.js';
 import { getDataset } from './datasets.js';
 import { ContentionError, NotFoundError } from './errors.js';
 import { idOf, keys, refs } from './keys.js';
+import { getParsed } from './read.js';
 import { isConditionFailure, MAX_ATTEMPTS } from './tx.js';
 
 /** A project by id, or `undefined`. */
@@ -28,10 +29,7 @@ export async function getProject(
   ctx: StoreContext,
   projectId: string,
 ): Promise<Project | undefined> {
-  const out = await ctx.doc.send(
-    new GetCommand({ TableName: ctx.tableName, Key: keys.project(projectId) }),
-  );
-  return out.Item ? ProjectSchema.parse(out.Item) : undefined;
+  return getParsed(ctx, keys.project(projectId), ProjectSchema);
 }
 
 /** A project's stored access summary (one `GetItem`), or `undefined` for an unknown project. */
@@ -40,14 +38,7 @@ export async function getSummary(
   projectId: string,
   consistent = false,
 ): Promise<SummaryItem | undefined> {
-  const out = await ctx.doc.send(
-    new GetCommand({
-      TableName: ctx.tableName,
-      Key: keys.summary(projectId),
-      ConsistentRead: consistent,
-    }),
-  );
-  return out.Item ? SummaryItemSchema.parse(out.Item) : undefined;
+  return getParsed(ctx, keys.summary(projectId), SummaryItemSchema, consistent);
 }
 
 /**
@@ -281,14 +272,7 @@ export async function getLink(
   projectId: string,
   datasetId: string,
 ): Promise<LinkItem | undefined> {
-  const out = await ctx.doc.send(
-    new GetCommand({
-      TableName: ctx.tableName,
-      Key: keys.link(projectId, datasetId),
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item ? LinkItemSchema.parse(out.Item) : undefined;
+  return getParsed(ctx, keys.link(projectId, datasetId), LinkItemSchema, true);
 }
 
 /** Removes a dataset from a project, with its audit entry and a `dataset-removed` change. */

@@ -18,40 +18,37 @@ export const MAX_TRANSACTION_ITEMS = 100;
  * Copies a dataset level onto a link, only if the link holds an older dataset
  * version. Returns `false` when the link is gone or already as new.
  */
-export async function updateLinkLevel(
+export function updateLinkLevel(
   ctx: StoreContext,
   projectId: string,
   datasetId: string,
   accessLevel: Classification,
   datasetVersion: number,
 ): Promise<boolean> {
-  try {
-    await ctx.doc.send(
-      new UpdateCommand({
-        TableName: ctx.tableName,
-        Key: keys.link(projectId, datasetId),
-        UpdateExpression: 'SET accessLevel = :level, datasetVersion = :v',
-        ConditionExpression: 'attribute_exists(pk) AND datasetVersion < :v',
-        ExpressionAttributeValues: { ':level': accessLevel, ':v': datasetVersion },
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+  return setLinkLevel(ctx, projectId, datasetId, accessLevel, datasetVersion, true);
 }
 
 /**
  * Sets a link to a dataset's level and version whatever it holds now (the
  * reconciler's repair of a link that drifted). Returns `false` when the link is gone.
  */
-export async function repairLinkLevel(
+export function repairLinkLevel(
   ctx: StoreContext,
   projectId: string,
   datasetId: string,
   accessLevel: Classification,
   datasetVersion: number,
+): Promise<boolean> {
+  return setLinkLevel(ctx, projectId, datasetId, accessLevel, datasetVersion, false);
+}
+
+async function setLinkLevel(
+  ctx: StoreContext,
+  projectId: string,
+  datasetId: string,
+  accessLevel: Classification,
+  datasetVersion: number,
+  onlyIfOlder: boolean,
 ): Promise<boolean> {
   try {
     await ctx.doc.send(
@@ -59,7 +56,9 @@ export async function repairLinkLevel(
         TableName: ctx.tableName,
         Key: keys.link(projectId, datasetId),
         UpdateExpression: 'SET accessLevel = :level, datasetVersion = :v',
-        ConditionExpression: 'attribute_exists(pk)',
+        ConditionExpression: onlyIfOlder
+          ? 'attribute_exists(pk) AND datasetVersion < :v'
+          : 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':level': accessLevel, ':v': datasetVersion },
       }),
     );
