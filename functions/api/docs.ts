@@ -293,7 +293,7 @@ th{background:#f0f0f0}
 .method{display:inline-block;min-width:4.2em;text-align:center;color:#fff;border-radius:4px;padding:0 .4em;font-size:.85em}
 .get{background:#2f6f3e}.put{background:#8a5a00}.post{background:#1f4f99}.delete{background:#a02020}.patch{background:#555}
 .muted{color:#666;font-size:.9em}
-nav ul{columns:2}
+nav>ul{columns:2;column-gap:2rem}nav li{break-inside:avoid}nav ul ul{list-style:none;padding-left:.5rem}nav ul ul li{overflow-wrap:anywhere;margin:.15rem 0}
 form.try label{display:block;margin:.3rem 0}
 form.try textarea{width:100%;font:13px ui-monospace,monospace}
 pre{background:#111;color:#eee;padding:.6rem;overflow:auto;white-space:pre-wrap}
