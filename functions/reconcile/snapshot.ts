@@ -20,7 +20,7 @@ import {
   type SummaryItem,
   SummaryItemSchema,
 } from '../../schemas/index.js';
-import { type StoreContext, scanTable } from '../store/index.js';
+import { auditedPartition, type StoreContext, scanTable } from '../store/index.js';
 
 /** The whole table, parsed and grouped by item type. */
 export interface TableSnapshot {
@@ -97,9 +97,10 @@ export async function takeSnapshot(ctx: StoreContext): Promise<TableSnapshot> {
           break;
         }
         case 'audit': {
-          const list = snap.audits.get(String(item.pk)) ?? [];
+          const entityPk = auditedPartition(String(item.pk));
+          const list = snap.audits.get(entityPk) ?? [];
           list.push(AuditEntrySchema.parse(item));
-          snap.audits.set(String(item.pk), list);
+          snap.audits.set(entityPk, list);
           break;
         }
         case 'cursor':

@@ -12,7 +12,7 @@
  * | organisation | ORG#o           | ORG                              |                               |
  * | researcher   | RESEARCHER#r    | RESEARCHER                       | ORG#o / RESEARCHER#r          |
  * | notification | RESEARCHER#r    | NOTIFICATION#change#p            |                               |
- * | audit        | (entity's pk)   | AUDIT#at#auditId                 |                               |
+ * | audit        | (entity's pk)#AUDIT | AUDIT#at#auditId             |                               |
  * | change       | CHANGE#c        | CHANGE                           |                               |
  * | cursor       | CHANGE#c        | PAGE#000001                      |                               |
  */
@@ -57,8 +57,12 @@ export const keys = {
     pk: `RESEARCHER#${researcherId}`,
     sk: `NOTIFICATION#${changeId}#${projectId}`,
   }),
+  /**
+   * Audit entries sit in a partition of their own next to their entity's, so
+   * reading a project's partition to recompute it never reads its history.
+   */
   audit: (entityPk: string, at: string, auditId: string): Key => ({
-    pk: entityPk,
+    pk: auditPartition(entityPk),
     sk: `AUDIT#${at}#${auditId}`,
   }),
   change: (changeId: string): Key => ({ pk: `CHANGE#${changeId}`, sk: 'CHANGE' }),
@@ -67,6 +71,16 @@ export const keys = {
     sk: `PAGE#${String(page).padStart(6, '0')}`,
   }),
 } as const;
+
+/** The partition of the audit entries of the entity whose partition is `entityPk`. */
+export function auditPartition(entityPk: string): string {
+  return `${entityPk}#AUDIT`;
+}
+
+/** The entity partition whose audit entries `auditPk` holds. */
+export function auditedPartition(auditPk: string): string {
+  return auditPk.slice(0, -'#AUDIT'.length);
+}
 
 /** `byRef` index keys of the relationship items. */
 export const refs = {

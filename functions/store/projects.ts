@@ -144,9 +144,7 @@ export async function readProjectPartition(
       new QueryCommand({
         TableName: ctx.tableName,
         KeyConditionExpression: 'pk = :pk',
-        FilterExpression: '#type <> :audit',
-        ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: { ':pk': keys.project(projectId).pk, ':audit': 'audit' },
+        ExpressionAttributeValues: { ':pk': keys.project(projectId).pk },
         ConsistentRead: true,
         ExclusiveStartKey: startKey,
       }),
