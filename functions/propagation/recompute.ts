@@ -16,7 +16,7 @@ import {
 } from '../store/index.js';
 import { mapLimit } from './concurrency.js';
 import type { PropagationContext } from './context.js';
-import { loadStandings } from './standing.js';
+import { type AgreementsCache, loadStandings } from './standing.js';
 
 /** What recomputing one project did. */
 export interface RecomputeResult {
@@ -41,6 +41,7 @@ export async function recomputeProject(
   ctx: PropagationContext,
   projectId: string,
   change: ChangeItem,
+  agreements: AgreementsCache = new Map(),
 ): Promise<RecomputeResult> {
   const alreadyClaimed = new Set<string>();
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -74,6 +75,7 @@ export async function recomputeProject(
         stored.previous,
         stored,
         members,
+        agreements,
       );
       await mapLimit(notices, 8, (n) => claimNotification(ctx, n));
       return { outcome: 'unchanged', notifications: notices.length };
@@ -86,6 +88,7 @@ export async function recomputeProject(
           stored,
           { ...computed, projectId },
           members,
+          agreements,
         )
       : [];
     const next: SummaryItem = {
@@ -119,13 +122,14 @@ async function noticesFor(
   before: Pick<ProjectSummary, 'accessLevel' | 'status'>,
   after: Pick<SummaryItem, 'accessLevel' | 'status' | 'projectId'>,
   members: readonly string[],
+  agreements: AgreementsCache,
 ): Promise<Notification[]> {
   const projectId = after.projectId;
   if (members.length === 0 || !change.cause) return [];
   // Routes are judged at the moment of the change, so a redelivery decides the same way.
   const at = new Date(change.createdAt);
   const createdAt = ctx.now().toISOString();
-  const standings = await loadStandings(ctx, members);
+  const standings = await loadStandings(ctx, members, agreements);
   return narrowedMembers(projectId, before, after, standings, at).map((n) =>
     buildNotification({
       notificationId: notificationIdOf(change.changeId, n.researcherId, projectId),

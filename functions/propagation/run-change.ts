@@ -3,6 +3,7 @@ import { completePage, getChangeItem, listProjectsOfDataset } from '../store/ind
 import { mapLimit } from './concurrency.js';
 import type { PropagationContext } from './context.js';
 import { recomputeProject } from './recompute.js';
+import type { AgreementsCache } from './standing.js';
 import {
   type Progress,
   propagateOrganisationPage,
@@ -48,8 +49,10 @@ async function runPage(
         limit: PROJECT_PAGE_SIZE,
         startKey,
       });
+      // The page's projects share few organisations: read each one once per page.
+      const agreements: AgreementsCache = new Map();
       const results = await mapLimit(page.ids, PROJECT_CONCURRENCY, (p) =>
-        recomputeProject(ctx, p, change),
+        recomputeProject(ctx, p, change, agreements),
       );
       return {
         affectedProjects: results.filter((r) => r.outcome !== 'skipped').length,

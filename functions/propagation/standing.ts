@@ -9,13 +9,21 @@ import type { MemberStanding } from '../domain/index.js';
 import { batchGet, keys, type StoreContext } from '../store/index.js';
 
 /**
- * Reads researchers and their organisations by id (two batched reads).
- * Unknown researchers are absent from the result.
+ * Organisations' agreements already read (or being read) during one unit of
+ * work, such as one page of a fan-out: many projects share few organisations.
+ */
+export type AgreementsCache = Map<string, Promise<Agreements | undefined>>;
+
+/**
+ * Reads researchers and their organisations by id (two batched reads; the
+ * second only for organisations not in `cache`). Unknown researchers are
+ * absent from the result.
  */
 export async function loadResearchers(
   ctx: StoreContext,
   researcherIds: readonly string[],
   extraOrganisationIds: readonly string[] = [],
+  cache: AgreementsCache = new Map(),
 ): Promise<{ researchers: Map<string, Researcher>; agreements: Map<string, Agreements> }> {
   const researchers = new Map<string, Researcher>();
   for (const item of await batchGet(
@@ -29,13 +37,30 @@ export async function loadResearchers(
     ...extraOrganisationIds,
     ...[...researchers.values()].map((r) => r.organisationId),
   ]);
+  const missing = [...orgIds].filter((o) => !cache.has(o));
+  if (missing.length > 0) {
+    const fetched = batchGet(
+      ctx,
+      missing.map((o) => keys.organisation(o)),
+    ).then(
+      (items) =>
+        new Map(
+          items.map((item) => {
+            const o: Organisation = OrganisationSchema.parse(item);
+            return [o.organisationId, o.agreements] as const;
+          }),
+        ),
+    );
+    for (const o of missing)
+      cache.set(
+        o,
+        fetched.then((m) => m.get(o)),
+      );
+  }
   const agreements = new Map<string, Agreements>();
-  for (const item of await batchGet(
-    ctx,
-    [...orgIds].map((o) => keys.organisation(o)),
-  )) {
-    const o: Organisation = OrganisationSchema.parse(item);
-    agreements.set(o.organisationId, o.agreements);
+  for (const o of orgIds) {
+    const a = await cache.get(o);
+    if (a) agreements.set(o, a);
   }
   return { researchers, agreements };
 }
@@ -44,9 +69,10 @@ export async function loadResearchers(
 export async function loadStandings(
   ctx: StoreContext,
   researcherIds: readonly string[],
+  cache?: AgreementsCache,
 ): Promise<MemberStanding[]> {
   if (researcherIds.length === 0) return [];
-  const { researchers, agreements } = await loadResearchers(ctx, researcherIds);
+  const { researchers, agreements } = await loadResearchers(ctx, researcherIds, [], cache);
   return researcherIds.map((researcherId) => {
     const r = researchers.get(researcherId);
     return {
