@@ -9,6 +9,7 @@ import type { FieldError, Problem } from '../../schemas/index.js';
 import {
   ContentionError,
   InvalidReferenceError,
+  isUnavailable,
   NotFoundError,
   ReasonRequiredError,
   VersionConflictError,
@@ -166,6 +167,14 @@ export function storeErrorProblem(err: unknown): ApiProblem | undefined {
     return new ApiProblem(503, `${err.message}; retry shortly`, {
       headers: { 'Retry-After': '1' },
     });
+  }
+  if (isUnavailable(err)) {
+    // Throttling or a timeout the SDK's retries did not outlast: the caller's to retry, not a 500.
+    return new ApiProblem(
+      503,
+      'The database is busy or did not answer in time; retry shortly (a write that timed out may have been applied: read it back before repeating it).',
+      { headers: { 'Retry-After': '1' } },
+    );
   }
   return undefined;
 }

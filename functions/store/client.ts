@@ -22,6 +22,50 @@ export function isTransientConflict(err: unknown): boolean {
   return codes.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed');
 }
 
+/** Error names of throttling and of timeouts, as the SDK surfaces them once its own retries are spent. */
+const UNAVAILABLE_NAMES = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'TransactionInProgressException',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
+
+/** Socket error codes of a connection that failed or timed out. */
+const UNAVAILABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+
+/** Cancellation reasons of a transaction refused only for now (no condition failed). */
+const TRANSIENT_REASONS = new Set([
+  'None',
+  'TransactionConflict',
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+]);
+
+/**
+ * Whether DynamoDB refused or did not answer a request for now (throttling, a
+ * timeout, a dropped connection, a conflict that did not clear) after the
+ * SDK's and the store's own retries: the caller may try again later. A
+ * timeout can hide a write that DynamoDB applied, so "try again" must be safe
+ * for the write, as the API's PUTs and DELETEs are.
+ */
+export function isUnavailable(err: unknown): boolean {
+  if (err instanceof ContentionError || isTransientConflict(err)) return true;
+  if (err instanceof TransactionCanceledException) {
+    const codes = (err.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+    return codes.some((c) => c !== 'None') && codes.every((c) => TRANSIENT_REASONS.has(c));
+  }
+  const { name, code } = (err ?? {}) as { name?: unknown; code?: unknown };
+  return (
+    (typeof name === 'string' && UNAVAILABLE_NAMES.has(name)) ||
+    (typeof code === 'string' && UNAVAILABLE_CODES.has(code))
+  );
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
