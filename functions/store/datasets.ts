@@ -11,7 +11,7 @@ import type { StoreContext } from './context.js';
 import { ContentionError, NotFoundError, StoreError, VersionConflictError } from './errors.js';
 import { keys } from './keys.js';
 import { getParsed } from './read.js';
-import { isConditionFailure, MAX_ATTEMPTS } from './tx.js';
+import { isConditionFailure, MAX_ATTEMPTS, versionCondition } from './tx.js';
 
 /** A level change was requested without the reason the audit trail needs. */
 export class ReasonRequiredError extends StoreError {
@@ -167,8 +167,7 @@ async function writeDataset(
                   ...next,
                   ...(change && { lastChangeId: change.changeId }),
                 },
-                ConditionExpression: 'version = :v',
-                ExpressionAttributeValues: { ':v': current.version },
+                ...versionCondition(current.version),
               },
             },
             auditPut(ctx, keys.dataset(datasetId).pk, {

@@ -13,7 +13,7 @@ import type { StoreContext } from './context.js';
 import { ContentionError, InvalidReferenceError } from './errors.js';
 import { keys, refs } from './keys.js';
 import { getParsed } from './read.js';
-import { isConditionFailure, MAX_ATTEMPTS } from './tx.js';
+import { isConditionFailure, MAX_ATTEMPTS, versionCondition } from './tx.js';
 
 /** An organisation by id, or `undefined`. */
 export async function getOrganisation(
@@ -80,12 +80,7 @@ export async function putOrganisation(
                   type: 'organisation',
                   ...organisation,
                 },
-                ...(current
-                  ? {
-                      ConditionExpression: 'version = :v',
-                      ExpressionAttributeValues: { ':v': current.version },
-                    }
-                  : { ConditionExpression: 'attribute_not_exists(pk)' }),
+                ...versionCondition(current?.version),
               },
             },
             auditPut(ctx, keys.organisation(organisationId).pk, {
@@ -164,12 +159,7 @@ export async function putResearcher(
                   type: 'researcher',
                   ...researcher,
                 },
-                ...(current
-                  ? {
-                      ConditionExpression: 'version = :v',
-                      ExpressionAttributeValues: { ':v': current.version },
-                    }
-                  : { ConditionExpression: 'attribute_not_exists(pk)' }),
+                ...versionCondition(current?.version),
               },
             },
             // The audit keeps who and what, not the email address (it is personal data).

@@ -22,7 +22,7 @@ import { getDataset } from './datasets.js';
 import { ContentionError, NotFoundError } from './errors.js';
 import { idOf, keys, refs } from './keys.js';
 import { getParsed } from './read.js';
-import { isConditionFailure, MAX_ATTEMPTS } from './tx.js';
+import { isConditionFailure, MAX_ATTEMPTS, versionCondition } from './tx.js';
 
 /** A project by id, or `undefined`. */
 export async function getProject(
@@ -76,12 +76,7 @@ export async function putProject(
               Put: {
                 TableName: ctx.tableName,
                 Item: { ...keys.project(projectId), type: 'project', ...project },
-                ...(current
-                  ? {
-                      ConditionExpression: 'version = :v',
-                      ExpressionAttributeValues: { ':v': current.version },
-                    }
-                  : { ConditionExpression: 'attribute_not_exists(pk)' }),
+                ...versionCondition(current?.version),
               },
             },
             auditPut(ctx, keys.project(projectId).pk, {

@@ -9,7 +9,7 @@ import type {
 import type { StoreContext } from './context.js';
 import { keys } from './keys.js';
 import { notificationPut } from './notifications.js';
-import { failedConditions, isConditionFailure } from './tx.js';
+import { failedConditions, isConditionFailure, versionCondition } from './tx.js';
 
 /** At most this many items go into one DynamoDB transaction. */
 export const MAX_TRANSACTION_ITEMS = 100;
@@ -101,12 +101,7 @@ export async function writeSummary(
               TableName: ctx.tableName,
               Item: { ...keys.summary(next.projectId), type: 'summary', ...next },
               // Version 0 means "no summary yet" (a repair of a missing one).
-              ...(expectedVersion === 0
-                ? { ConditionExpression: 'attribute_not_exists(pk)' }
-                : {
-                    ConditionExpression: 'version = :v',
-                    ExpressionAttributeValues: { ':v': expectedVersion },
-                  }),
+              ...versionCondition(expectedVersion === 0 ? undefined : expectedVersion),
             },
           },
           ...inTx.map((n) => notificationPut(ctx, n)),

@@ -29,3 +29,13 @@ export function failedConditions(err: unknown): number[] {
 
 /** How many times a write that lost a race re-reads and tries again before giving up. */
 export const MAX_ATTEMPTS = 8;
+
+/**
+ * The condition of an optimistic write: the item is still at `version`, or,
+ * with no version (nothing read), does not exist yet.
+ */
+export function versionCondition(version: number | undefined) {
+  return version === undefined
+    ? { ConditionExpression: 'attribute_not_exists(pk)' }
+    : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': version } };
+}
