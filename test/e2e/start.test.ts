@@ -222,7 +222,12 @@ describe('npm start, through HTTP only', () => {
       (await call('GET', '/v1/researchers/r-plain/notifications', tokens.admin as string)).body
         .items,
     ).toEqual([]);
-    expect(output).toContain(`[outbox] ${ofChange[0].notificationId} to researcher r-e2e`);
+    // `applied` means claimed; delivery follows through the notification's own stream record.
+    const line = `[outbox] ${ofChange[0].notificationId} to researcher r-e2e`;
+    for (const deadline = Date.now() + 15_000; !output.includes(line) && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(output).toContain(line);
     expect(output).not.toContain('r-e2e@example.org');
   }, 120_000);
 
