@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ChangeRecordSchema } from './change.js';
 import {
   AccessLevelSchema,
@@ -26,6 +26,12 @@ export const SummaryItemSchema = ProjectAccessSchema.extend({
   previous: z
     .object({ accessLevel: AccessLevelSchema.nullable(), status: ProjectStatusSchema })
     .optional(),
+  /**
+   * The researchers the last write's change notified on this project, so that
+   * a redelivered change claims and counts exactly those, whoever has joined,
+   * left or changed standing since.
+   */
+  notified: z.array(IdSchema).optional(),
 });
 export type SummaryItem = z.infer<typeof SummaryItemSchema>;
 

@@ -6,12 +6,13 @@ import {
   summariseProject,
 } from '../domain/index.js';
 import {
+  advanceLinkVersion,
   ContentionError,
   claimNotification,
+  type LinkLevel,
   MAX_ATTEMPTS,
   notificationIdOf,
   readProjectPartition,
-  updateLinkLevel,
   writeSummary,
 } from '../store/index.js';
 import { mapLimit } from './concurrency.js';
@@ -32,7 +33,10 @@ const NOTIFYING = new Set<ChangeItem['kind']>(['dataset-level-changed', 'dataset
 /**
  * Recomputes one project's summary for a change, from the project's own
  * partition, and writes it with a condition on its version together with the
- * notifications of every member whose routes narrowed. Safe to repeat: a
+ * link level the change moves and the notifications of every member whose
+ * routes narrowed. A link's level never moves without the summary's version
+ * (even when the summary reads the same), so that a concurrent recompute that
+ * read the link before it moved cannot write over it. Safe to repeat: a
  * redelivered change finds the summary already written (and finishes any
  * claims), a lost race re-reads and tries again, and a project whose link
  * already carries a newer dataset version is left to that newer change.
@@ -49,36 +53,60 @@ export async function recomputeProject(
     const stored = partition.summary;
     if (!stored) return { outcome: 'skipped', notifications: 0 };
     let links = partition.links;
+    let linkLevel: LinkLevel | undefined;
     if (change.kind === 'dataset-level-changed') {
       const link = links.find((l) => l.datasetId === change.datasetId);
       const version = change.datasetVersion ?? 0;
       if (!link || link.datasetVersion > version) return { outcome: 'skipped', notifications: 0 };
-      if (link.datasetVersion < version) {
-        const level = change.toLevel ?? null;
-        if (!(await updateLinkLevel(ctx, projectId, link.datasetId, level, version))) continue;
-        links = links.map((l) =>
-          l === link ? { ...l, accessLevel: level, datasetVersion: version } : l,
-        );
+      const level = change.toLevel ?? null;
+      if (link.datasetVersion < version && link.accessLevel === level) {
+        // Only the version moves (if the level is still the one read): no summary computed from
+        // the link, before or after, can be wrong for it.
+        if (!(await advanceLinkVersion(ctx, projectId, link.datasetId, level, version))) continue;
+        links = links.map((l) => (l === link ? { ...l, datasetVersion: version } : l));
+      } else if (link.datasetVersion < version) {
+        // The level moves in the summary's own transaction (see writeSummary), never before it.
+        const moved: LinkLevel = {
+          datasetId: link.datasetId,
+          accessLevel: level,
+          datasetVersion: version,
+        };
+        linkLevel = moved;
+        links = links.map((l) => (l === link ? { ...l, ...moved } : l));
       }
     }
     const computed = summariseProject(links);
     const members = partition.members.map((m) => m.researcherId);
+    if (summariesEqual(stored, computed) && linkLevel) {
+      // The link moves but the summary reads the same: still move its version with the link.
+      const touched: SummaryItem = {
+        ...stored,
+        version: stored.version + 1,
+        updatedAt: ctx.now().toISOString(),
+      };
+      if ((await writeSummary(ctx, touched, stored.version, [], linkLevel)).ok) {
+        return { outcome: 'unchanged', notifications: 0 };
+      }
+      continue;
+    }
     if (summariesEqual(stored, computed)) {
       // A redelivery after the summary was written: make sure every claim of this change exists.
       if (stored.changeId !== change.changeId || !stored.previous || !NOTIFYING.has(change.kind)) {
         return { outcome: 'unchanged', notifications: 0 };
       }
+      // Exactly whom the first delivery notified: members may have come, gone or changed since.
+      const notified = stored.notified;
       const notices = await noticesFor(
         ctx,
         change,
         partition.project?.title,
         stored.previous,
         stored,
-        members,
+        notified ?? members,
         agreements,
       );
       await mapLimit(notices, 8, (n) => claimNotification(ctx, n));
-      return { outcome: 'unchanged', notifications: notices.length };
+      return { outcome: 'unchanged', notifications: notified?.length ?? notices.length };
     }
     const notices = NOTIFYING.has(change.kind)
       ? await noticesFor(
@@ -99,9 +127,10 @@ export async function recomputeProject(
       changeId: change.changeId,
       ...(change.cause && { cause: change.cause }),
       previous: { accessLevel: stored.accessLevel, status: stored.status },
+      ...(notices.length > 0 && { notified: notices.map((n) => n.researcherId) }),
     };
     const fresh = notices.filter((n) => !alreadyClaimed.has(n.notificationId));
-    const write = await writeSummary(ctx, next, stored.version, fresh);
+    const write = await writeSummary(ctx, next, stored.version, fresh, linkLevel);
     if (write.ok) {
       const rest = fresh.slice(write.claimed.length);
       await mapLimit(rest, 8, (n) => claimNotification(ctx, n));

@@ -15,40 +15,53 @@ import { failedConditions, isConditionFailure, versionCondition } from './tx.js'
 export const MAX_TRANSACTION_ITEMS = 100;
 
 /**
- * Copies a dataset level onto a link, only if the link holds an older dataset
- * version. Returns `false` when the link is gone or already as new.
+ * Moves a link on to a newer dataset version that keeps the level it holds,
+ * only if it still holds exactly that level and an older version. The level
+ * condition matters: a concurrent recompute may have moved the level (with
+ * its summary) since the caller read the link, and overwriting that level
+ * here would leave the summary computed from the other one. Returns `false`
+ * when the link is gone, already as new, or no longer at `accessLevel`.
  */
-export function updateLinkLevel(
+export async function advanceLinkVersion(
   ctx: StoreContext,
   projectId: string,
   datasetId: string,
   accessLevel: Classification,
   datasetVersion: number,
 ): Promise<boolean> {
-  return setLinkLevel(ctx, projectId, datasetId, accessLevel, datasetVersion, true);
+  try {
+    await ctx.doc.send(
+      new UpdateCommand({
+        TableName: ctx.tableName,
+        Key: keys.link(projectId, datasetId),
+        UpdateExpression: 'SET datasetVersion = :v',
+        // `=` does not compare NULL values; an unclassified link holds the NULL type.
+        ConditionExpression: `attribute_exists(pk) AND datasetVersion < :v AND ${
+          accessLevel === null ? 'attribute_type(accessLevel, :level)' : 'accessLevel = :level'
+        }`,
+        ExpressionAttributeValues: {
+          ':level': accessLevel === null ? 'NULL' : accessLevel,
+          ':v': datasetVersion,
+        },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
 }
 
 /**
  * Sets a link to a dataset's level and version whatever it holds now (the
  * reconciler's repair of a link that drifted). Returns `false` when the link is gone.
  */
-export function repairLinkLevel(
+export async function repairLinkLevel(
   ctx: StoreContext,
   projectId: string,
   datasetId: string,
   accessLevel: Classification,
   datasetVersion: number,
-): Promise<boolean> {
-  return setLinkLevel(ctx, projectId, datasetId, accessLevel, datasetVersion, false);
-}
-
-async function setLinkLevel(
-  ctx: StoreContext,
-  projectId: string,
-  datasetId: string,
-  accessLevel: Classification,
-  datasetVersion: number,
-  onlyIfOlder: boolean,
 ): Promise<boolean> {
   try {
     await ctx.doc.send(
@@ -56,9 +69,7 @@ async function setLinkLevel(
         TableName: ctx.tableName,
         Key: keys.link(projectId, datasetId),
         UpdateExpression: 'SET accessLevel = :level, datasetVersion = :v',
-        ConditionExpression: onlyIfOlder
-          ? 'attribute_exists(pk) AND datasetVersion < :v'
-          : 'attribute_exists(pk)',
+        ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':level': accessLevel, ':v': datasetVersion },
       }),
     );
@@ -69,29 +80,43 @@ async function setLinkLevel(
   }
 }
 
+/** A dataset's level and version to copy onto one link of the project. */
+export interface LinkLevel {
+  readonly datasetId: string;
+  readonly accessLevel: Classification;
+  readonly datasetVersion: number;
+}
+
 /** Outcome of {@link writeSummary}. */
 export type SummaryWrite =
   | { readonly ok: true; readonly claimed: Notification[] }
   | {
       readonly ok: false;
-      readonly reason: 'stale-summary' | 'already-claimed';
+      readonly reason: 'stale-summary' | 'stale-link' | 'already-claimed';
       readonly claimedIds: string[];
     };
 
 /**
  * Writes a recomputed summary, conditional on the version it was computed
- * against, together with the notifications its narrowing claims, in one
- * transaction: either the summary moves and every notice is claimed, or
- * nothing is written. Only the first notices that fit one transaction are
- * claimed here; the caller claims any others singly once this succeeded.
+ * against, together with the link level it was computed with (if the change
+ * moves one: only onto an older dataset version) and the notifications its
+ * narrowing claims, in one transaction: either the summary moves, the link
+ * with it, and every notice is claimed, or nothing is written. Moving a link
+ * only together with the summary's version is what keeps a concurrent
+ * recompute, which read the partition before the link moved, from writing
+ * its stale summary over this one. Only the first notices that fit one
+ * transaction are claimed here; the caller claims any others singly once this
+ * succeeded.
  */
 export async function writeSummary(
   ctx: StoreContext,
   next: SummaryItem,
   expectedVersion: number,
   claims: readonly Notification[],
+  link?: LinkLevel,
 ): Promise<SummaryWrite> {
-  const inTx = claims.slice(0, MAX_TRANSACTION_ITEMS - 1);
+  const first = link ? 2 : 1;
+  const inTx = claims.slice(0, MAX_TRANSACTION_ITEMS - first);
   try {
     await ctx.doc.send(
       new TransactWriteCommand({
@@ -104,6 +129,22 @@ export async function writeSummary(
               ...versionCondition(expectedVersion === 0 ? undefined : expectedVersion),
             },
           },
+          ...(link
+            ? [
+                {
+                  Update: {
+                    TableName: ctx.tableName,
+                    Key: keys.link(next.projectId, link.datasetId),
+                    UpdateExpression: 'SET accessLevel = :level, datasetVersion = :v',
+                    ConditionExpression: 'attribute_exists(pk) AND datasetVersion < :v',
+                    ExpressionAttributeValues: {
+                      ':level': link.accessLevel,
+                      ':v': link.datasetVersion,
+                    },
+                  },
+                },
+              ]
+            : []),
           ...inTx.map((n) => notificationPut(ctx, n)),
         ],
       }),
@@ -113,11 +154,12 @@ export async function writeSummary(
     const failed = failedConditions(err);
     if (failed.length === 0) throw err;
     if (failed.includes(0)) return { ok: false, reason: 'stale-summary', claimedIds: [] };
+    if (link && failed.includes(1)) return { ok: false, reason: 'stale-link', claimedIds: [] };
     return {
       ok: false,
       reason: 'already-claimed',
       claimedIds: failed.flatMap((i) => {
-        const n = inTx[i - 1];
+        const n = inTx[i - first];
         return n ? [n.notificationId] : [];
       }),
     };
