@@ -40,7 +40,18 @@ export interface TableSnapshot {
 }
 
 /** Reads the whole table into a {@link TableSnapshot}. */
-export async function takeSnapshot(ctx: StoreContext): Promise<TableSnapshot> {
+export function takeSnapshot(ctx: StoreContext): Promise<TableSnapshot> {
+  return snapshotOf(scanTable(ctx));
+}
+
+/**
+ * A {@link TableSnapshot} of the given items: the whole table for
+ * {@link takeSnapshot}, or a part of it that holds every item its invariants
+ * refer to (for example the partitions of one test scenario's ids).
+ */
+export async function snapshotOf(
+  items: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>,
+): Promise<TableSnapshot> {
   const snap: TableSnapshot = {
     datasets: new Map(),
     projects: new Map(),
@@ -54,7 +65,7 @@ export async function takeSnapshot(ctx: StoreContext): Promise<TableSnapshot> {
     audits: new Map(),
     malformed: [],
   };
-  for await (const item of scanTable(ctx)) {
+  for await (const item of items) {
     try {
       switch (item.type) {
         case 'dataset': {

@@ -1,0 +1,216 @@
+/**
+ * The model of the model-based test: what the catalogue should be after a
+ * sequence of accepted writes, and an oracle for the notifications a single
+ * write must produce, computed only from the model with the pure rules
+ * (`summariseProject`, `decideRoutes`), never from the table.
+ */
+import {
+  type DatasetLevel,
+  decideRoutes,
+  summariseProject,
+} from '../../../functions/domain/index.js';
+import type {
+  Accreditation,
+  Agreements,
+  Classification,
+  ProjectSummary,
+  Route,
+} from '../../../schemas/index.js';
+
+/** A researcher as the model knows them. */
+export interface ModelResearcher {
+  readonly organisationId: string;
+  readonly accreditation: Accreditation;
+}
+
+/** One expected notification, as comparable text. */
+export type Notice = string;
+
+/** A notice as text: who, where, what was lost, what is left, and the project level move. */
+export function notice(n: {
+  readonly researcherId: string;
+  readonly projectId: string;
+  readonly removedRoutes: readonly Route[];
+  readonly remainingRoutes: readonly Route[];
+  readonly projectLevel: { readonly from: Classification; readonly to: Classification };
+}): Notice {
+  return `${n.researcherId} on ${n.projectId}: lost [${n.removedRoutes.join(' ')}], kept [${n.remainingRoutes.join(' ')}], level ${n.projectLevel.from} -> ${n.projectLevel.to}`;
+}
+
+const pair = (a: string, b: string) => `${a}\u0000${b}`;
+
+/** The catalogue as it should be. Ids are the full (run-prefixed) ids. */
+export class World {
+  readonly levels = new Map<string, Classification>();
+  /** Links as project → datasets. */
+  readonly links = new Map<string, Set<string>>();
+  /** Members as project → researchers. */
+  readonly members = new Map<string, Set<string>>();
+  readonly agreements = new Map<string, Agreements>();
+  readonly researchers = new Map<string, ModelResearcher>();
+
+  constructor(readonly projects: readonly string[]) {
+    for (const p of projects) {
+      this.links.set(p, new Set());
+      this.members.set(p, new Set());
+    }
+  }
+
+  isLinked(projectId: string, datasetId: string): boolean {
+    return this.links.get(projectId)?.has(datasetId) ?? false;
+  }
+
+  isMember(projectId: string, researcherId: string): boolean {
+    return this.members.get(projectId)?.has(researcherId) ?? false;
+  }
+
+  /** The summary the rules give a project from its links, with `levels` overriding the model's. */
+  summary(
+    projectId: string,
+    override?: { datasetId: string; level: Classification },
+  ): ProjectSummary {
+    const datasets: DatasetLevel[] = [...(this.links.get(projectId) ?? [])].map((datasetId) => ({
+      datasetId,
+      accessLevel:
+        override?.datasetId === datasetId ? override.level : (this.levels.get(datasetId) ?? null),
+    }));
+    if (override && !datasets.some((d) => d.datasetId === override.datasetId)) {
+      datasets.push({ datasetId: override.datasetId, accessLevel: override.level });
+    }
+    return summariseProject(datasets);
+  }
+
+  private standingOf(researcherId: string) {
+    const r = this.researchers.get(researcherId);
+    return {
+      agreements: r ? this.agreements.get(r.organisationId) : undefined,
+      accreditation: r?.accreditation,
+    };
+  }
+
+  /** The notices of every member of the projects whose summaries move from `before` to `after`. */
+  private projectNotices(
+    projects: readonly string[],
+    after: (projectId: string) => ProjectSummary,
+    at: Date,
+  ): Notice[] {
+    const out: Notice[] = [];
+    for (const projectId of projects) {
+      const was = this.summary(projectId);
+      const is = after(projectId);
+      for (const researcherId of this.members.get(projectId) ?? []) {
+        const standing = this.standingOf(researcherId);
+        out.push(...narrowed(researcherId, projectId, was, is, standing, standing, at));
+      }
+    }
+    return out.sort();
+  }
+
+  /** Notices a change of a dataset's level must produce (computed before applying it). */
+  levelChangeNotices(datasetId: string, level: Classification, at: Date): Notice[] {
+    const users = this.projects.filter((p) => this.isLinked(p, datasetId));
+    return this.projectNotices(users, (p) => this.summary(p, { datasetId, level }), at);
+  }
+
+  /** Notices adding a dataset to a project must produce (computed before applying it). */
+  linkNotices(projectId: string, datasetId: string, at: Date): Notice[] {
+    const level = this.levels.get(datasetId) ?? null;
+    return this.projectNotices([projectId], (p) => this.summary(p, { datasetId, level }), at);
+  }
+
+  /** Notices replacing an organisation's agreements must produce (computed before applying it). */
+  organisationNotices(organisationId: string, agreements: Agreements, at: Date): Notice[] {
+    const out: Notice[] = [];
+    for (const [researcherId, r] of this.researchers) {
+      if (r.organisationId !== organisationId) continue;
+      for (const projectId of this.projects) {
+        if (!this.isMember(projectId, researcherId)) continue;
+        const summary = this.summary(projectId);
+        const before = {
+          agreements: this.agreements.get(organisationId),
+          accreditation: r.accreditation,
+        };
+        const after = { agreements, accreditation: r.accreditation };
+        out.push(...narrowed(researcherId, projectId, summary, summary, before, after, at));
+      }
+    }
+    return out.sort();
+  }
+
+  /** Notices replacing a researcher's standing must produce (computed before applying it). */
+  researcherNotices(researcherId: string, next: ModelResearcher, at: Date): Notice[] {
+    const current = this.researchers.get(researcherId);
+    if (!current) return [];
+    const before = this.standingOf(researcherId);
+    const after = {
+      agreements: this.agreements.get(next.organisationId),
+      accreditation: next.accreditation,
+    };
+    const out: Notice[] = [];
+    for (const projectId of this.projects) {
+      if (!this.isMember(projectId, researcherId)) continue;
+      const summary = this.summary(projectId);
+      out.push(...narrowed(researcherId, projectId, summary, summary, before, after, at));
+    }
+    return out.sort();
+  }
+
+  link(projectId: string, datasetId: string): void {
+    this.links.get(projectId)?.add(datasetId);
+  }
+
+  unlink(projectId: string, datasetId: string): void {
+    this.links.get(projectId)?.delete(datasetId);
+  }
+
+  addMember(projectId: string, researcherId: string): void {
+    this.members.get(projectId)?.add(researcherId);
+  }
+
+  removeMember(projectId: string, researcherId: string): void {
+    this.members.get(projectId)?.delete(researcherId);
+  }
+
+  /** Every link as comparable text. */
+  linkPairs(): string[] {
+    return [...this.links].flatMap(([p, ds]) => [...ds].map((d) => pair(p, d))).sort();
+  }
+
+  /** Every membership as comparable text. */
+  memberPairs(): string[] {
+    return [...this.members].flatMap(([p, rs]) => [...rs].map((r) => pair(p, r))).sort();
+  }
+}
+
+/** The notice of one member whose routes narrow, if they do; computed independently of the system. */
+function narrowed(
+  researcherId: string,
+  projectId: string,
+  was: ProjectSummary,
+  is: ProjectSummary,
+  before: { agreements: Agreements | undefined; accreditation: Accreditation | undefined },
+  after: { agreements: Agreements | undefined; accreditation: Accreditation | undefined },
+  at: Date,
+): Notice[] {
+  const from = decideRoutes({ isMember: true, project: was, ...before }, at).routes;
+  const to = decideRoutes({ isMember: true, project: is, ...after }, at).routes;
+  const removedRoutes = from.filter((r) => !to.includes(r));
+  if (removedRoutes.length === 0) return [];
+  return [
+    notice({
+      researcherId,
+      projectId,
+      removedRoutes,
+      remainingRoutes: to,
+      projectLevel: { from: was.accessLevel, to: is.accessLevel },
+    }),
+  ];
+}
+
+/** Links or memberships of the table as the same comparable text as the model's. */
+export function pairs(
+  items: readonly { projectId: string }[],
+  other: 'datasetId' | 'researcherId',
+) {
+  return items.map((i) => pair(i.projectId, String((i as Record<string, unknown>)[other]))).sort();
+}

@@ -1,0 +1,70 @@
+/**
+ * One scenario's part of a shared table: the partitions of its entities (and
+ * their audit partitions) and the changes they name. A scenario that uses ids
+ * of its own and names every entity it touches can check the invariants of
+ * its part alone, at a cost that does not grow with the table.
+ */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { snapshotOf, type TableSnapshot } from '../../../functions/reconcile/index.js';
+import {
+  auditPartition,
+  batchGet,
+  keys,
+  type StoreContext,
+} from '../../../functions/store/index.js';
+
+/** The entities of a scenario, by kind. */
+export interface Scope {
+  readonly datasets?: readonly string[];
+  readonly projects?: readonly string[];
+  readonly researchers?: readonly string[];
+  readonly organisations?: readonly string[];
+}
+
+async function partition(ctx: StoreContext, pk: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await ctx.doc.send(
+      new QueryCommand({
+        TableName: ctx.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...(out.Items ?? []));
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+/** Every item of the scope: its entities' partitions, their audit entries, and the changes they name. */
+export async function scopedItems(
+  ctx: StoreContext,
+  scope: Scope,
+): Promise<Record<string, unknown>[]> {
+  const pks = [
+    ...(scope.datasets ?? []).map((id) => keys.dataset(id).pk),
+    ...(scope.projects ?? []).map((id) => keys.project(id).pk),
+    ...(scope.researchers ?? []).map((id) => keys.researcher(id).pk),
+    ...(scope.organisations ?? []).map((id) => keys.organisation(id).pk),
+  ];
+  const items = (
+    await Promise.all(pks.flatMap((pk) => [partition(ctx, pk), partition(ctx, auditPartition(pk))]))
+  ).flat();
+  const changeIds = new Set(
+    items.flatMap((i) => (typeof i.changeId === 'string' ? [i.changeId] : [])),
+  );
+  const changes = await batchGet(
+    ctx,
+    [...changeIds].map((c) => keys.change(c)),
+  );
+  return [...items, ...changes];
+}
+
+/** The snapshot of the scope, for the invariant checker. */
+export async function scopedSnapshot(ctx: StoreContext, scope: Scope): Promise<TableSnapshot> {
+  return snapshotOf(await scopedItems(ctx, scope));
+}
