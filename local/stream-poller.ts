@@ -28,6 +28,9 @@ import type {
 } from 'aws-lambda';
 import { StreamPollerError } from './errors.js';
 
+/** Most records one GetRecords call returns (the DynamoDB Streams maximum). */
+const GET_RECORDS_LIMIT = 1000;
+
 /** One stream consumer: the local equivalent of an event source mapping onto a function. */
 export interface StreamConsumer {
   /** Unique among the poller's consumers; used in statistics, checkpoints and logs. */
@@ -619,7 +622,7 @@ class ConsumerRunner {
     }
     let out: Awaited<ReturnType<typeof this.getRecords>>;
     try {
-      out = await this.getRecords(cursor.iterator, this.batchSize - cursor.pending.length);
+      out = await this.getRecords(cursor.iterator);
     } catch (err) {
       if (err instanceof ExpiredIteratorException) {
         // Iterators live 15 minutes; reopen from the last record read.
@@ -678,9 +681,14 @@ class ConsumerRunner {
     return records.length > 0;
   }
 
-  private getRecords(iterator: string, limit: number) {
+  /**
+   * Reads as much as one GetRecords gives (1,000 records), whatever the batch
+   * size, as Lambda's event source mapping does: a consumer whose filter keeps
+   * few records would otherwise walk the stream a batch at a time.
+   */
+  private getRecords(iterator: string) {
     return this.ctx.client.send(
-      new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(1000, Math.max(1, limit)) }),
+      new GetRecordsCommand({ ShardIterator: iterator, Limit: GET_RECORDS_LIMIT }),
     );
   }
 
