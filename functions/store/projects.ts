@@ -471,26 +471,39 @@ export function listResearchersOfOrganisation(
   return queryRefs(ctx, `ORG#${organisationId}`, 'RESEARCHER#', options);
 }
 
-/** A page of the ids related to `ref` through the `byRef` index, of the kind `prefix` names. */
+/**
+ * A page of the ids related to `ref` through the `byRef` index, of the kind
+ * `prefix` names. It asks for one item more than the page holds, so that a
+ * page that ends the list says so (no `nextKey`) instead of leading to an
+ * empty page: a fan-out of exactly n pages runs n pages, not n + 1.
+ */
 async function queryRefs(
   ctx: StoreContext,
   ref: string,
   prefix: string,
   options: PageOptions,
 ): Promise<IdPage> {
+  const limit = options.limit ?? 100;
   const out = await ctx.doc.send(
     new QueryCommand({
       TableName: ctx.tableName,
       IndexName: 'byRef',
       KeyConditionExpression: 'gsi1pk = :ref AND begins_with(gsi1sk, :prefix)',
       ExpressionAttributeValues: { ':ref': ref, ':prefix': prefix },
-      Limit: options.limit ?? 100,
+      Limit: limit + 1,
       ExclusiveStartKey: options.startKey,
     }),
   );
+  const items = (out.Items ?? []).slice(0, limit);
+  const last = items.at(-1);
+  // More than a page came back: go on after its last item (the index's key and the table's).
+  const nextKey =
+    (out.Items?.length ?? 0) > limit && last
+      ? { pk: last.pk, sk: last.sk, gsi1pk: last.gsi1pk, gsi1sk: last.gsi1sk }
+      : out.LastEvaluatedKey;
   return {
-    ids: (out.Items ?? []).map((i) => idOf(String(i.gsi1sk))),
-    ...(out.LastEvaluatedKey && { nextKey: out.LastEvaluatedKey }),
+    ids: items.map((i) => idOf(String(i.gsi1sk))),
+    ...(nextKey && { nextKey }),
   };
 }
 
