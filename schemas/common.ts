@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Identifier of any entity, as used in paths (DESIGN.md section 6). */
 export const IdSchema = z

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One invalid field of a request. */
 export const FieldErrorSchema = z
