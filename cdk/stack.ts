@@ -22,9 +22,10 @@ import { StreamConsumer } from './constructs/stream-consumer.js';
 import { AccessTable, type TableAccess } from './constructs/table.js';
 
 /**
- * The table actions each function uses, read off the store functions it
- * reaches (`functions/store/*.ts`): nothing more. `publish` reads only the
- * stream; the pre-token trigger never touches the table.
+ * The table actions each function uses: nothing more. The permissions test
+ * (`test/permissions/`) holds every call the functions make in the test runs
+ * to the template built from this, and lists grants no call used. `publish`
+ * reads only the stream; the pre-token trigger never touches the table.
  */
 export const TABLE_ACCESS: Record<Exclude<HandlerName, 'preToken'>, TableAccess> = {
   api: {
@@ -43,7 +44,8 @@ export const TABLE_ACCESS: Record<Exclude<HandlerName, 'preToken'>, TableAccess>
     table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
     queryIndex: true,
   },
-  deliver: { table: ['GetItem', 'UpdateItem'], queryIndex: false },
+  // Reads a batch's notifications and recipients at once, marks each delivered.
+  deliver: { table: ['BatchGetItem', 'UpdateItem'], queryIndex: false },
   publish: { table: [], queryIndex: false },
   reconcile: { table: ['Scan', 'GetItem', 'Query', 'PutItem', 'UpdateItem'], queryIndex: false },
 };

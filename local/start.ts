@@ -16,6 +16,7 @@ import {
 } from '../functions/api/index.js';
 import { contactsFromEnv, logger } from '../functions/handlers/runtime.js';
 import { TABLE } from '../functions/store/index.js';
+import { asApi, recordingDirFromEnv } from './aws-calls.js';
 import { FileCheckpointStore } from './checkpoints.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { DEMO, seedDemo } from './seed.js';
@@ -93,7 +94,8 @@ async function main(): Promise<void> {
       `Starting DynamoDB Local (${inMemory ? 'in memory' : 'data in .data/dynamodb'}) ...`,
     );
     db = await startDynamoDbLocal({ inMemory });
-    const clients = dynamoClients(db.endpoint);
+    const recordDir = recordingDirFromEnv();
+    const clients = dynamoClients(db.endpoint, recordDir ? { recordDir } : {});
     const tableName = process.env.TABLE_NAME ?? TABLE.defaultName;
     const table = await ensureTable(clients.ddb, tableName);
     system = await startLocalSystem({
@@ -103,6 +105,7 @@ async function main(): Promise<void> {
       streamArn: table.streamArn,
       contacts: contactsFromEnv(),
       print: (line) => console.log(line),
+      ...(recordDir && { recordDir }),
       poller: inMemory
         ? {}
         : { checkpoints: new FileCheckpointStore('.data/stream-checkpoints.json') },
@@ -117,7 +120,7 @@ async function main(): Promise<void> {
     }
     const secret = localJwtSecretFromEnv();
     const app = createApp({ ctx: system.ctx, auth: localJwtAuthenticator(secret) });
-    server = serve({ fetch: app.fetch, port, hostname: '0.0.0.0' });
+    server = serve({ fetch: asApi(recordDir, app.fetch), port, hostname: '0.0.0.0' });
     const url = `http://localhost:${port}`;
     const tokens = {
       editor: await signLocalToken('editor', { secret }),

@@ -46,6 +46,12 @@ export interface StreamConsumer {
   readonly maxRetries?: number;
   /** Split a batch in halves when the handler throws, to isolate the bad record; default true. */
   readonly bisectOnError?: boolean;
+  /**
+   * Runs the consumer's reading and invoking inside a context of the caller's
+   * (the local runtime attributes the AWS calls to the consuming function, as
+   * an event source mapping reads with that function's role); default none.
+   */
+  readonly around?: <T>(body: () => Promise<T>) => Promise<T>;
 }
 
 /** Where a consumer starts reading a shard it has no checkpoint for. */
@@ -198,10 +204,10 @@ export class StreamPoller {
       throw new StreamPollerError('a stream poller can be started only once');
     }
     this.state = 'starting';
-    this.starting = Promise.all(this.runners.map((r) => r.init())).then(
+    this.starting = Promise.all(this.runners.map((r) => r.within(() => r.init()))).then(
       () => {
         this.state = 'running';
-        this.loops = this.runners.map((r) => r.run());
+        this.loops = this.runners.map((r) => r.within(() => r.run()));
       },
       (err: unknown) => {
         this.state = 'stopped';
@@ -411,6 +417,8 @@ class ConsumerRunner {
   private wakeUp: (() => void) | undefined;
   private lastLoggedError: string | undefined;
   private inFlight = false;
+  /** Runs the runner's work inside the consumer's context ({@link StreamConsumer.around}). */
+  readonly within: <T>(body: () => Promise<T>) => Promise<T>;
 
   constructor(
     private readonly consumer: StreamConsumer,
@@ -418,6 +426,7 @@ class ConsumerRunner {
   ) {
     this.name = consumer.name;
     this.batchSize = consumer.batchSize ?? 100;
+    this.within = consumer.around ?? ((body) => body());
     this.maxRetries = consumer.maxRetries ?? 5;
     this.bisect = consumer.bisectOnError ?? true;
   }

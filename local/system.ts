@@ -5,9 +5,11 @@ import { createChangesHandler } from '../functions/handlers/changes.js';
 import { type ConsumerName, matchesConsumer } from '../functions/handlers/consumers.js';
 import { createDeliverHandler } from '../functions/handlers/deliver.js';
 import { createPublishHandler } from '../functions/handlers/publish.js';
+import type { Publisher, Sender } from '../functions/notify/index.js';
 import type { StoreContext } from '../functions/store/index.js';
 import type { Contacts } from '../schemas/index.js';
 import { LocalEventLog, LocalOutbox } from './adapters.js';
+import { asFunction, invocation } from './aws-calls.js';
 import { type StreamFailure, StreamPoller, type StreamPollerOptions } from './stream-poller.js';
 
 /** A stream handler as the poller calls it. */
@@ -27,6 +29,12 @@ export interface LocalSystemOptions {
   readonly print?: (line: string) => void;
   /** Wraps a consumer's handler (tests inject crashes and duplicates here). */
   readonly wrap?: (name: ConsumerName, handler: StreamHandler) => StreamHandler;
+  /** Sends notifications instead of the local outbox (tests run the SES adapter here). */
+  readonly sender?: Sender;
+  /** Publishes events instead of the local event log (tests run the EventBridge adapter here). */
+  readonly publisher?: Publisher;
+  /** Where to record each consumer's AWS calls and invocation times (`local/aws-calls.ts`); default off. */
+  readonly recordDir?: string;
   /** Poller tuning (intervals, checkpoints); consumers are set here. */
   readonly poller?: Partial<Omit<StreamPollerOptions, 'client' | 'streamArn' | 'consumers'>>;
 }
@@ -69,8 +77,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       ...ctx,
       ...(options.contacts && { contacts: options.contacts }),
     }),
-    deliver: createDeliverHandler(ctx, outbox),
-    publish: createPublishHandler(events),
+    deliver: createDeliverHandler(ctx, options.sender ?? outbox),
+    publish: createPublishHandler(options.publisher ?? events),
+  };
+  const timed = (name: ConsumerName, handler: StreamHandler): StreamHandler => {
+    const wrapped = options.wrap ? options.wrap(name, handler) : handler;
+    return (event) => invocation(options.recordDir, name, () => wrapped(event));
   };
   const poller = new StreamPoller({
     ...options.poller,
@@ -86,7 +98,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     consumers: (Object.keys(handlers) as ConsumerName[]).map((name) => ({
       name,
       filter: (record) => matchesConsumer(name, record),
-      handler: options.wrap ? options.wrap(name, handlers[name]) : handlers[name],
+      handler: timed(name, handlers[name]),
+      around: (body) => asFunction(name, body),
       batchSize: BATCH_SIZES[name],
       maxRetries: 5,
       bisectOnError: true,

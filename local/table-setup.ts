@@ -14,6 +14,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../functions/store/client.js';
 import { createTableInput, TABLE } from '../functions/store/table.js';
+import { recordAwsCalls } from './aws-calls.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local.js';
 import { TableSetupError } from './errors.js';
 
@@ -32,11 +33,22 @@ export function localClientConfig(endpoint: string) {
   return { endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
 }
 
-/** Creates the clients for DynamoDB Local at `endpoint` (for example `http://127.0.0.1:8000`). */
-export function dynamoClients(endpoint: string): DynamoClients {
+/**
+ * Creates the clients for DynamoDB Local at `endpoint` (for example
+ * `http://127.0.0.1:8000`). With `recordDir`, every call they make as a
+ * deployed function is recorded there (`local/aws-calls.ts`).
+ */
+export function dynamoClients(
+  endpoint: string,
+  options: { recordDir?: string } = {},
+): DynamoClients {
   const config = localClientConfig(endpoint);
   const ddb = new DynamoDBClient(config);
   const streams = new DynamoDBStreamsClient(config);
+  if (options.recordDir !== undefined) {
+    recordAwsCalls(ddb, 'dynamodb', options.recordDir);
+    recordAwsCalls(streams, 'dynamodb', options.recordDir);
+  }
   return {
     ddb,
     doc: documentClient(ddb),

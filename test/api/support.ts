@@ -12,8 +12,9 @@ import {
 } from '../../functions/api/index.js';
 import { runChangePage } from '../../functions/propagation/index.js';
 import { getChangeItem, keys, type StoreContext, scanTable } from '../../functions/store/index.js';
+import { asApi, invocation } from '../../local/aws-calls.js';
 import { CursorItemSchema, ProblemSchema } from '../../schemas/index.js';
-import { freshTable } from '../support/dynamo.js';
+import { awsCallsDir, freshTable } from '../support/dynamo.js';
 import { fullAoc } from '../support/factories.js';
 import { aDataset, anOrganisation, aProject, aResearcher } from '../support/seed.js';
 
@@ -74,6 +75,8 @@ export async function apiOnFreshTable(prefix: string) {
   const ctx: StoreContext = { doc: clients.doc, tableName, now: () => new Date() };
   const logs = captureLogs();
   const app = createApp({ ctx, auth: localJwtAuthenticator(SECRET), logger: logs });
+  // Requests run as the deployed `api` function, whose AWS calls are recorded.
+  app.request = asApi(awsCallsDir(), app.request) as typeof app.request;
   return { ctx, app, logs, tokens: await tokensFor() };
 }
 
@@ -121,7 +124,11 @@ export async function snapshot(ctx: StoreContext): Promise<string[]> {
  * consumer would: page 0 from the change record, later pages from the
  * cursors the previous page wrote.
  */
-export async function applyChange(ctx: StoreContext, changeId: string): Promise<void> {
+export function applyChange(ctx: StoreContext, changeId: string): Promise<void> {
+  return invocation(awsCallsDir(), 'changes', () => applyPages(ctx, changeId));
+}
+
+async function applyPages(ctx: StoreContext, changeId: string): Promise<void> {
   await runChangePage(ctx, changeId, 0);
   for (let page = 1; page < 1000; page++) {
     const change = await getChangeItem(ctx, changeId);

@@ -1,7 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type SrsAccessStack, TABLE_ACCESS } from '../../cdk/stack.js';
-import { TABLE } from '../../functions/store/table.js';
+import type { SrsAccessStack } from '../../cdk/stack.js';
 import {
   allStatements,
   logicalIdOf,
@@ -32,11 +31,7 @@ describe('least privilege', () => {
     return logicalIdOf(stack, stack.functions[name].role);
   }
 
-  const tableArn = () => ({ 'Fn::GetAtt': [tableId, 'Arn'] });
   const streamArn = () => ({ 'Fn::GetAtt': [tableId, 'StreamArn'] });
-  const indexArn = (name: string) => ({
-    'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, `/index/${name}`]],
-  });
 
   it('grants no wildcard DynamoDB action anywhere', () => {
     const all = allStatements(template);
@@ -54,34 +49,6 @@ describe('least privilege', () => {
       }
     }
   });
-
-  it.each(Object.keys(TABLE_ACCESS) as (keyof typeof TABLE_ACCESS)[])(
-    '%s: has exactly its table actions on the table and, if it queries it, Query on the index',
-    (name) => {
-      // Arrange
-      const access = TABLE_ACCESS[name];
-      const ddb = statementsOfRole(roleOf(name)).filter((s) =>
-        s.Action.some((a) => a.startsWith('dynamodb:')),
-      );
-
-      // Act
-      const onTable = ddb.filter(
-        (s) => JSON.stringify(s.Resource) === JSON.stringify([tableArn()]),
-      );
-      const onIndex = ddb.filter((s) =>
-        s.Resource.some((r) => JSON.stringify(r).includes('/index/')),
-      );
-
-      // Assert
-      expect(onTable.flatMap((s) => s.Action).sort()).toEqual(
-        access.table.map((a) => `dynamodb:${a}`).sort(),
-      );
-      expect(onIndex.flatMap((s) => s.Action)).toEqual(access.queryIndex ? ['dynamodb:Query'] : []);
-      for (const s of onIndex) {
-        expect(s.Resource).toEqual(TABLE.indexes.map((i) => indexArn(i.indexName)));
-      }
-    },
-  );
 
   it.each(['changes', 'deliver', 'publish'] as const)(
     '%s: reads the stream through its ARN only',

@@ -6,7 +6,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signLocalToken } from '../../functions/api/index.js';
+import { RECORD_ENV } from '../../local/aws-calls.js';
 import { findFreePort } from '../../local/dynamodb-local.js';
+import { awsCallsDir } from '../support/dynamo.js';
 
 const SECRET = 'e2e-secret';
 let child: ChildProcess;
@@ -48,7 +50,8 @@ beforeAll(async () => {
   const port = await findFreePort();
   base = `http://127.0.0.1:${port}`;
   child = spawn('npm', ['start', '--', '--in-memory', '--port', String(port)], {
-    env: { ...process.env, LOCAL_JWT_SECRET: SECRET },
+    // The runtime records its functions' AWS calls for the permissions test.
+    env: { ...process.env, LOCAL_JWT_SECRET: SECRET, [RECORD_ENV]: awsCallsDir() },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so that SIGINT to the group is exactly a terminal's Ctrl-C.
     detached: true,

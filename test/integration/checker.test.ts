@@ -1,6 +1,5 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { reconcile } from '../../functions/handlers/reconcile.js';
 import { checkInvariants } from '../../functions/reconcile/index.js';
 import {
   addMember,
@@ -10,7 +9,7 @@ import {
   listNotifications,
 } from '../../functions/store/index.js';
 import { fullAoc } from '../support/factories.js';
-import { type Pipeline, startPipeline } from '../support/pipeline.js';
+import { type Pipeline, runReconciler, startPipeline } from '../support/pipeline.js';
 import { aDataset, anOrganisation, aProject, aResearcher } from '../support/seed.js';
 
 let p: Pipeline;
@@ -48,7 +47,7 @@ describe('the invariant checker', () => {
     );
     // Act
     const found = await checkInvariants(p.ctx, { staleAfterMs: 0 });
-    const { repaired } = await reconcile(p.ctx);
+    const { repaired } = await runReconciler(p.ctx);
     // Assert
     expect(found.violations).toEqual([
       expect.objectContaining({ invariant: 1, kind: 'summary-drift', subject: 'project/p1' }),
@@ -69,7 +68,7 @@ describe('the invariant checker', () => {
       }),
     );
     const found = await checkInvariants(p.ctx, { staleAfterMs: 0 });
-    const { repaired } = await reconcile(p.ctx);
+    const { repaired } = await runReconciler(p.ctx);
     expect(found.violations.map((v) => v.kind).sort()).toEqual(['stale-link', 'summary-drift']);
     expect(repaired.links).toBe(1);
     await p.settle();
@@ -108,8 +107,8 @@ describe('the invariant checker', () => {
     await p.settle();
     const future = { ...p.ctx, now: () => later };
     // Act: two sweeps
-    const first = await reconcile(future);
-    const second = await reconcile(future);
+    const first = await runReconciler(future);
+    const second = await runReconciler(future);
     await p.settle();
     // Assert
     expect(first.expiryChanges).toHaveLength(1);

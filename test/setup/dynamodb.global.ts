@@ -6,13 +6,27 @@
  * Set `DYNAMODB_ENDPOINT` to use a DynamoDB Local that is already running
  * instead (nothing is started or stopped then).
  */
+
+import { rmSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local.js';
+import { AWS_CALLS_DIR } from '../support/recording.js';
+
+let recordingCleared = false;
+
+/** Empties the recording of the deployed functions' AWS calls, once per run. */
+function freshRecording(): string {
+  if (!recordingCleared) rmSync(AWS_CALLS_DIR, { recursive: true, force: true });
+  recordingCleared = true;
+  return AWS_CALLS_DIR;
+}
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** Endpoint of the DynamoDB Local of this test run. */
     dynamoEndpoint: string;
+    /** Where the run records the deployed functions' AWS calls, for the permissions test. */
+    awsCallsDir: string;
   }
 }
 
@@ -27,6 +41,7 @@ const registry = globalThis as typeof globalThis & { [KEY]?: Shared };
 
 /** Starts DynamoDB Local (once) and provides its endpoint; the returned teardown stops it. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  project.provide('awsCallsDir', freshRecording());
   const external = process.env.DYNAMODB_ENDPOINT;
   if (external !== undefined && external !== '') {
     project.provide('dynamoEndpoint', external);

@@ -18,6 +18,11 @@ export interface FreshTable {
   drop(): Promise<void>;
 }
 
+/** Where this run records the AWS calls of the deployed functions (`local/aws-calls.ts`). */
+export function awsCallsDir(): string {
+  return inject('awsCallsDir');
+}
+
 /** The endpoint of the run's DynamoDB Local. */
 export function dynamoEndpoint(): string {
   return inject('dynamoEndpoint');
@@ -28,7 +33,7 @@ export function dynamoEndpoint(): string {
  * returns it with clients for DynamoDB Local.
  */
 export async function freshTable(prefix = 'test'): Promise<FreshTable> {
-  const clients = dynamoClients(dynamoEndpoint());
+  const clients = dynamoClients(dynamoEndpoint(), { recordDir: awsCallsDir() });
   // Table names allow letters, digits, '_', '-' and '.', 3 to 255 of them.
   const safePrefix = prefix.replace(/[^a-zA-Z0-9_.-]/g, '-').slice(0, 200);
   const tableName = `${safePrefix}-${randomUUID().slice(0, 8)}`;

@@ -4,10 +4,12 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
+import { type ReconcileResult, reconcile } from '../../functions/handlers/reconcile.js';
 import { type CheckReport, checkInvariants } from '../../functions/reconcile/index.js';
 import { getChange, type StoreContext } from '../../functions/store/index.js';
+import { invocation } from '../../local/aws-calls.js';
 import { type LocalSystem, type LocalSystemOptions, startLocalSystem } from '../../local/system.js';
-import { freshTable } from './dynamo.js';
+import { awsCallsDir, freshTable } from './dynamo.js';
 
 /** A running pipeline and helpers to wait for it and check it. */
 export interface Pipeline extends LocalSystem {
@@ -31,7 +33,7 @@ export interface Pipeline extends LocalSystem {
  */
 export async function startPipeline(
   prefix: string,
-  options: Pick<LocalSystemOptions, 'wrap' | 'now' | 'poller'> & {
+  options: Pick<LocalSystemOptions, 'wrap' | 'now' | 'poller' | 'sender' | 'publisher'> & {
     doc?: DynamoDBDocumentClient;
   } = {},
 ): Promise<Pipeline> {
@@ -50,6 +52,9 @@ export async function startPipeline(
     },
     ...(options.now && { now: options.now }),
     ...(options.wrap && { wrap: options.wrap }),
+    ...(options.sender && { sender: options.sender }),
+    ...(options.publisher && { publisher: options.publisher }),
+    recordDir: awsCallsDir(),
   });
   const ctx: StoreContext = { ...system.ctx, doc: table.clients.doc };
   const settle = (timeoutMs = 60_000) => system.poller.drain({ timeoutMs });
@@ -74,4 +79,9 @@ export async function startPipeline(
       await table.drop();
     },
   };
+}
+
+/** One run of the deployed reconciler on `ctx`, its AWS calls recorded as the `reconcile` function's. */
+export function runReconciler(ctx: StoreContext): Promise<ReconcileResult> {
+  return invocation(awsCallsDir(), 'reconcile', () => reconcile(ctx));
 }
