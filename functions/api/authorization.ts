@@ -341,26 +341,26 @@ function forbidden(id: RouteId, rule: RouteRule): ApiProblem {
   );
 }
 
+/** Whether a matched route is one of the app's own global middlewares (`use('*')`). */
+const isGlobalMiddleware = (r: { method: string; path: string }) =>
+  r.method === 'ALL' && (r.path === '*' || r.path === '/*');
+
 /**
  * Authenticates and authorizes every request against {@link ROUTE_RULES}
  * before any validator or handler runs: `401` without valid credentials,
- * `403` for a role the table does not allow. A matched route missing from
- * the table is refused.
+ * `403` for a role the table does not allow. Deny by default: every route is
+ * authenticated unless the table declares it open, including routes added
+ * with `all`, `mount` or `route` that the table does not list, and an
+ * authenticated request to a route missing from the table is refused.
  */
 export function authorize(auth: Authenticator, ctx: StoreContext): MiddlewareHandler<ApiEnv> {
   const rules = compile();
   return async (c: Context<ApiEnv>, next) => {
-    const matched = matchedRoutes(c).find((r) => r.method !== 'ALL');
-    if (matched === undefined) return next(); // no such route: 404 or 405 follows
-    const compiled = rules.get(`${matched.method} ${matched.path}`);
-    if (compiled === undefined) {
-      throw new ApiProblem(
-        500,
-        `route ${matched.method} ${matched.path} has no authorization rule`,
-      );
-    }
-    const { id, rule } = compiled;
-    if (rule.public) return next();
+    const routes = matchedRoutes(c).filter((r) => !isGlobalMiddleware(r));
+    if (routes.length === 0) return next(); // no such route: 404 or 405 follows
+    const matched = routes.find((r) => r.method !== 'ALL') ?? routes[0];
+    const compiled = matched && rules.get(`${matched.method} ${matched.path}`);
+    if (compiled?.rule.public) return next();
     let principal: Principal;
     try {
       principal = await auth.authenticate(c);
@@ -368,6 +368,13 @@ export function authorize(auth: Authenticator, ctx: StoreContext): MiddlewareHan
       if (err instanceof UnauthenticatedError) throw unauthenticated(err);
       throw err;
     }
+    if (compiled === undefined) {
+      throw new ApiProblem(
+        500,
+        `route ${matched?.method} ${matched?.path} has no authorization rule`,
+      );
+    }
+    const { id, rule } = compiled;
     c.set('principal', principal);
     const params = paramsOf(compiled, c.req.path);
     const decision = decide(rule, principal, params);
