@@ -38,10 +38,12 @@ export interface RouteRule {
   readonly roles: readonly Role[];
   /**
    * A researcher not covered by `roles` may call it only about themselves
-   * (`self`: the path's `researcherId` is theirs) or about a project they are
-   * a member of (`member`: the path's `projectId`).
+   * (`self`: the path's `researcherId` is theirs), about a project they are
+   * a member of (`member`: the path's `projectId`), or both at once
+   * (`self-member`: their own standing on a project they are on). Anything
+   * else is the same `403`, whether or not the project exists.
    */
-  readonly researcher?: 'self' | 'member';
+  readonly researcher?: 'self' | 'member' | 'self-member';
 }
 
 /** Every role: for endpoints any authenticated role may call. */
@@ -171,7 +173,7 @@ export const ROUTE_RULES = {
     summary: 'The routes a researcher may use on a project, and why others are denied',
     tag: 'Access',
     roles: ['service', 'admin'],
-    researcher: 'self',
+    researcher: 'self-member',
   },
   checkAccess: {
     method: 'post',
@@ -237,6 +239,8 @@ export function describeAudience(rule: RouteRule): string {
   if (rule.researcher === 'self') return `${roles}, or that researcher`;
   if (rule.researcher === 'member')
     return `${roles}, or a researcher who is a member of the project`;
+  if (rule.researcher === 'self-member')
+    return `${roles}, or that researcher on a project they are a member of`;
   return roles;
 }
 
@@ -272,9 +276,9 @@ export function decide(
     principal.roles.has('researcher') &&
     principal.researcherId !== undefined
   ) {
-    if (rule.researcher === 'self') {
-      return params.researcherId === principal.researcherId ? 'allow' : 'deny';
-    }
+    const self = params.researcherId === principal.researcherId;
+    if (rule.researcher === 'self') return self ? 'allow' : 'deny';
+    if (rule.researcher === 'self-member') return self ? 'if-member' : 'deny';
     return 'if-member';
   }
   return 'deny';
