@@ -49,6 +49,9 @@ export function expectedVersion(ifMatch: string | undefined): number | undefined
 /** Largest page a list endpoint returns. */
 export const MAX_PAGE_SIZE = 100;
 
+/** Page size of a list endpoint called without `limit`. */
+export const DEFAULT_PAGE_SIZE = 50;
+
 /** Paging query parameters of list endpoints. */
 export const PageQuery = z.object({
   limit: z.coerce
@@ -57,7 +60,7 @@ export const PageQuery = z.object({
     .min(1, { error: `must be an integer from 1 to ${MAX_PAGE_SIZE}` })
     .max(MAX_PAGE_SIZE, { error: `must be an integer from 1 to ${MAX_PAGE_SIZE}` })
     .optional()
-    .meta({ description: `Page size, 1 to ${MAX_PAGE_SIZE} (default ${MAX_PAGE_SIZE})` }),
+    .meta({ description: `Page size, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})` }),
   nextToken: z
     .string()
     .max(2048)
@@ -96,6 +99,24 @@ export function decodePageToken<T extends Record<string, unknown>>(
   const parsed = shape.safeParse(json);
   if (!parsed.success) throw badToken();
   return parsed.data;
+}
+
+/**
+ * Reads one page from `startKey`: a start key DynamoDB still refuses (outside
+ * the query's bounds) is the token's fault, so a `400`, never a `500`.
+ */
+export async function readPage<T>(
+  startKey: Record<string, unknown> | undefined,
+  read: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    if (startKey !== undefined && (err as { name?: unknown })?.name === 'ValidationException') {
+      throw badToken();
+    }
+    throw err;
+  }
 }
 
 /** The key shape of a page of a partition's items (`pk` fixed, `sk` under `skPrefix`). */

@@ -14,6 +14,7 @@ import {
   ReasonSchema,
 } from '../../../schemas/index.js';
 import {
+  auditPartition,
   getDataset,
   keys,
   listAuditPage,
@@ -27,6 +28,7 @@ import { DEFAULT_IMPORT_REASON, importDatasets, rowsFromCsv } from '../imports.j
 import { AUTH_PROBLEMS, jsonResponse, problemResponses } from '../openapi.js';
 import {
   DatasetParams,
+  DEFAULT_PAGE_SIZE,
   decodePageToken,
   encodePageToken,
   expectedVersion,
@@ -34,6 +36,7 @@ import {
   notFound,
   PageQuery,
   partitionKeyShape,
+  readPage,
   refKeyShape,
 } from '../params.js';
 import { etag, validationProblem } from '../problem.js';
@@ -174,9 +177,12 @@ export function registerDatasetRoutes(app: ApiApp, ctx: StoreContext): void {
     const { datasetId } = c.req.valid('param');
     const { limit, nextToken } = c.req.valid('query');
     const pk = keys.dataset(datasetId).pk;
-    const startKey = decodePageToken(nextToken, partitionKeyShape(pk, 'AUDIT#'));
+    // The audit entries live in their own partition beside the dataset's.
+    const startKey = decodePageToken(nextToken, partitionKeyShape(auditPartition(pk), 'AUDIT#'));
     if (!(await getDataset(ctx, datasetId))) throw notFound('dataset', datasetId);
-    const page = await listAuditPage(ctx, pk, { limit: limit ?? 100, startKey });
+    const page = await readPage(startKey, () =>
+      listAuditPage(ctx, pk, { limit: limit ?? DEFAULT_PAGE_SIZE, startKey }),
+    );
     return c.json(
       { items: page.items, ...(page.nextKey && { nextToken: encodePageToken(page.nextKey) }) },
       200,
@@ -189,7 +195,9 @@ export function registerDatasetRoutes(app: ApiApp, ctx: StoreContext): void {
     const ref = keys.dataset(datasetId).pk;
     const startKey = decodePageToken(nextToken, refKeyShape(ref, 'PROJECT#'));
     if (!(await getDataset(ctx, datasetId))) throw notFound('dataset', datasetId);
-    const page = await listProjectsOfDataset(ctx, datasetId, { limit: limit ?? 100, startKey });
+    const page = await readPage(startKey, () =>
+      listProjectsOfDataset(ctx, datasetId, { limit: limit ?? DEFAULT_PAGE_SIZE, startKey }),
+    );
     return c.json(
       {
         items: page.ids.map((projectId) => ({ projectId })),

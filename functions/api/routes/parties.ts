@@ -21,6 +21,7 @@ import {
 import { actorOf, endpoint } from '../authorization.js';
 import { AUTH_PROBLEMS, jsonResponse, problemResponses } from '../openapi.js';
 import {
+  DEFAULT_PAGE_SIZE,
   decodePageToken,
   encodePageToken,
   notFound,
@@ -28,6 +29,7 @@ import {
   PageQuery,
   partitionKeyShape,
   ResearcherParams,
+  readPage,
 } from '../params.js';
 import { etag } from '../problem.js';
 import type { ApiApp } from '../types.js';
@@ -116,7 +118,9 @@ export function registerPartyRoutes(app: ApiApp, ctx: StoreContext): void {
     const pk = keys.researcher(researcherId).pk;
     const startKey = decodePageToken(nextToken, partitionKeyShape(pk, 'NOTIFICATION#'));
     if (!(await getResearcher(ctx, researcherId))) throw notFound('researcher', researcherId);
-    const page = await listNotifications(ctx, researcherId, { limit: limit ?? 100, startKey });
+    const page = await readPage(startKey, () =>
+      listNotifications(ctx, researcherId, { limit: limit ?? DEFAULT_PAGE_SIZE, startKey }),
+    );
     return c.json(
       { items: page.items, ...(page.nextKey && { nextToken: encodePageToken(page.nextKey) }) },
       200,
