@@ -93,13 +93,23 @@ export function parseScopes(claim: unknown): string[] {
  * The principal that verified claims describe: `cognito:groups` gives the
  * person roles, the `researcher_id` claim the researcher's id, and the
  * `srs-access/read` scope the service role.
+ *
+ * `token_use` decides which claims count, as Cognito issues them: people's
+ * groups come from an ID or an access token (both carry `cognito:groups`),
+ * the service role only from an access token (scopes are granted only in
+ * access tokens, so a scope claim on any other token is not a grant). A token
+ * that is neither gives no role at all.
  */
 export function principalFromClaims(
   claims: Readonly<Record<string, unknown>>,
   extraScopes: readonly string[] = [],
 ): Principal {
-  const groups = new Set(parseGroups(claims['cognito:groups']));
-  const scopes = new Set([...parseScopes(claims.scope), ...extraScopes]);
+  const tokenUse = claims.token_use;
+  const cognitoToken = tokenUse === 'id' || tokenUse === 'access';
+  const groups = new Set(cognitoToken ? parseGroups(claims['cognito:groups']) : []);
+  const scopes = new Set(
+    tokenUse === 'access' ? [...parseScopes(claims.scope), ...extraScopes] : [],
+  );
   const roles = new Set<Role>();
   for (const [role, group] of Object.entries(ROLE_GROUPS) as [Role, string][]) {
     if (groups.has(group)) roles.add(role);

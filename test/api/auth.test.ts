@@ -165,6 +165,7 @@ describe('API Gateway claims', () => {
       (
         await viaGateway('/v1/datasets/d-1/history', {
           sub: 'u1',
+          token_use: 'id',
           'cognito:groups': '[catalogue-editor]',
         })
       ).status,
@@ -173,23 +174,56 @@ describe('API Gateway claims', () => {
       (
         await viaGateway('/v1/datasets/d-1/projects', {
           client_id: 'booking',
+          token_use: 'access',
           scope: 'srs-access/read',
         })
       ).status,
     ).toBe(200);
     expect(
-      (await viaGateway('/v1/datasets/d-1/projects', { client_id: 'booking' }, ['srs-access/read']))
-        .status,
+      (
+        await viaGateway(
+          '/v1/datasets/d-1/projects',
+          { client_id: 'booking', token_use: 'access' },
+          ['srs-access/read'],
+        )
+      ).status,
     ).toBe(200);
     expect(
       (
         await viaGateway('/v1/researchers/r-own/notifications', {
           sub: 'u2',
+          token_use: 'access',
           'cognito:groups': 'researcher',
           researcher_id: 'r-own',
         })
       ).status,
     ).toBe(200);
+  });
+
+  it('takes the service role only from an access token, where Cognito puts scopes', async () => {
+    const asId = await viaGateway('/v1/datasets/d-1/projects', {
+      sub: 'u3',
+      token_use: 'id',
+      scope: 'srs-access/read',
+    });
+    await expectProblem(asId, 403);
+    const scopesOfId = await viaGateway(
+      '/v1/datasets/d-1/projects',
+      { sub: 'u3', token_use: 'id' },
+      ['srs-access/read'],
+    );
+    await expectProblem(scopesOfId, 403);
+  });
+
+  it('gives no role to a token that is neither a Cognito ID nor access token', async () => {
+    for (const tokenUse of [undefined, 'refresh', 'ID', 42]) {
+      const res = await viaGateway('/v1/datasets/d-1/history', {
+        sub: 'u4',
+        'cognito:groups': '[srs-admin]',
+        ...(tokenUse !== undefined && { token_use: tokenUse }),
+      });
+      await expectProblem(res, 403);
+    }
   });
 
   it('refuses a request without authorizer claims, whatever its Authorization header', async () => {
@@ -224,17 +258,28 @@ describe('roles from claims', () => {
   it('maps groups and scopes to roles, and researcher_id to the researcher', () => {
     const person = principalFromClaims({
       sub: 'u',
+      token_use: 'id',
       'cognito:groups': '[catalogue-editor srs-admin researcher]',
       researcher_id: 'r-1',
     });
     expect([...person.roles].sort()).toEqual(['admin', 'editor', 'researcher']);
     expect(person.researcherId).toBe('r-1');
-    const service = principalFromClaims({ client_id: 'c', scope: 'openid srs-access/read' });
+    const service = principalFromClaims({
+      client_id: 'c',
+      token_use: 'access',
+      scope: 'openid srs-access/read',
+    });
     expect([...service.roles]).toEqual(['service']);
     expect(service.subject).toBe('c');
-    expect(principalFromClaims({ scope: 'srs-access/write' }).roles.size).toBe(0);
+    expect(principalFromClaims({ token_use: 'access', scope: 'srs-access/write' }).roles.size).toBe(
+      0,
+    );
     expect(
-      principalFromClaims({ 'cognito:groups': ['researcher'], researcher_id: '../x' }).researcherId,
+      principalFromClaims({
+        token_use: 'id',
+        'cognito:groups': ['researcher'],
+        researcher_id: '../x',
+      }).researcherId,
     ).toBeUndefined();
   });
 });
