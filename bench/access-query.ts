@@ -136,7 +136,12 @@ export async function benchAccessQuery(options: AccessQueryOptions): Promise<Acc
           requestId: 'bench-request',
           authorizer: {
             jwt: {
-              claims: { sub: 'bench', client_id: 'bench', scope: SERVICE_SCOPE },
+              claims: {
+                sub: 'bench',
+                client_id: 'bench',
+                token_use: 'access',
+                scope: SERVICE_SCOPE,
+              },
               scopes: [SERVICE_SCOPE],
             },
           },

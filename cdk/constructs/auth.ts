@@ -1,6 +1,7 @@
 import { Aws, Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
 import {
   AccountRecovery,
+  type CfnUserPoolClient,
   ClientAttributes,
   FeaturePlan,
   LambdaVersion,
@@ -19,8 +20,10 @@ import { Construct } from 'constructs';
 
 /** The Cognito groups the API maps to roles (design section 7). */
 export const GROUPS = {
-  'catalogue-editor': 'Catalogue editors: manage datasets, projects, organisations and researchers',
-  'srs-admin': 'SRS administrators: everything editors can, plus administration',
+  'catalogue-editor':
+    'Catalogue editors: record datasets and set or change their access levels, with a preview first',
+  'srs-admin':
+    'SRS administrators: projects, their datasets and members, organisations and researchers, and everything editors can',
   researcher: 'Researchers: read their own access and notifications',
 } as const;
 
@@ -137,6 +140,13 @@ export class Auth extends Construct {
       enableTokenRevocation: true,
       accessTokenValidity: Duration.hours(1),
     });
+    // Left unset, Cognito would allow user SRP and custom sign-in and let the
+    // client write every attribute. The CDK omits both when nothing is chosen,
+    // so they are set on the resource: only the refresh flow Cognito always
+    // allows (client credentials issue no refresh token), and nothing writable.
+    const machine = this.machineClient.node.defaultChild as CfnUserPoolClient;
+    machine.explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
+    machine.writeAttributes = [];
     this.domain = this.userPool.addDomain('Domain', {
       cognitoDomain: {
         domainPrefix: props.domainPrefix ?? Fn.join('-', ['srs-access', Aws.ACCOUNT_ID]),

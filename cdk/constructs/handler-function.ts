@@ -1,6 +1,6 @@
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, type CfnFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -39,6 +39,8 @@ export class HandlerFunction extends Construct {
   readonly fn: NodejsFunction;
   /** Its execution role. */
   readonly role: Role;
+  /** The role's X-Ray write permissions, the only wildcard resource it has. */
+  readonly tracing: Policy;
   /** Its log group. */
   readonly logGroup: LogGroup;
 
@@ -53,6 +55,19 @@ export class HandlerFunction extends Construct {
       description: `Execution role of the srs-access ${props.handler} function`,
     });
     this.logGroup.grantWrite(this.role);
+    // X-Ray's two write actions support no resource-level permissions, so they
+    // need Resource "*". They get a policy of their own (not the role's default
+    // policy, where Tracing.ACTIVE would put them), so that the wildcard is
+    // acknowledged there alone and any other wildcard on the role is flagged.
+    this.tracing = new Policy(this, 'Tracing', {
+      roles: [this.role],
+      statements: [
+        new PolicyStatement({
+          actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+          resources: ['*'],
+        }),
+      ],
+    });
     this.fn = new NodejsFunction(this, 'Function', {
       entry: entryPath(props.handler),
       handler: 'handler',
@@ -65,7 +80,6 @@ export class HandlerFunction extends Construct {
       description: props.description,
       role: this.role,
       logGroup: this.logGroup,
-      tracing: Tracing.ACTIVE,
       bundling: lambdaBundling(),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
@@ -73,5 +87,7 @@ export class HandlerFunction extends Construct {
         ...props.environment,
       },
     });
+    (this.fn.node.defaultChild as CfnFunction).tracingConfig = { mode: 'Active' };
+    this.fn.node.addDependency(this.tracing);
   }
 }

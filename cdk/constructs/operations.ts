@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
@@ -11,6 +11,8 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -48,6 +50,8 @@ export interface OperationsProps {
 export class Operations extends Construct {
   /** Where every alarm goes. */
   readonly topic: Topic;
+  /** The key the topic is encrypted with. */
+  readonly topicKey: Key;
   /** The dashboard (named after the stack). */
   readonly dashboard: Dashboard;
   /** Every alarm, by kind. */
@@ -61,9 +65,27 @@ export class Operations extends Construct {
   constructor(scope: Construct, id: string, props: OperationsProps) {
     super(scope, id);
     const prefix = Stack.of(this).stackName;
+    // Encrypted at rest. CloudWatch cannot publish to a topic under the
+    // AWS-managed SNS key, so the key is the stack's own, and lets CloudWatch
+    // alarms of this account use it.
+    this.topicKey = new Key(this, 'AlarmTopicKey', {
+      description: 'srs-access: encrypts the alarm topic',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.topicKey.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
     this.topic = new Topic(this, 'AlarmTopic', {
       displayName: 'srs-access alarms',
       enforceSSL: true,
+      masterKey: this.topicKey,
     });
     if (props.alarmEmail !== undefined) {
       this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
