@@ -33,7 +33,16 @@ export interface DeploymentConfig {
   readonly authDomainPrefix?: string;
   /** OAuth callback URLs of the people's app client (authorisation code flow with PKCE). */
   readonly authCallbackUrls: readonly string[];
+  /**
+   * Concurrency reserved for each stream consumer (changes, deliver,
+   * publish), so that a busy API can never starve propagation and delivery;
+   * 0 reserves none (for accounts whose concurrency quota is too low).
+   */
+  readonly consumerReservedConcurrency: number;
 }
+
+/** Concurrency each stream consumer reserves unless `consumerReservedConcurrency` says otherwise. */
+export const DEFAULT_CONSUMER_RESERVED_CONCURRENCY = 10;
 
 /** A context parameter is missing or malformed. */
 export class ConfigError extends Error {
@@ -119,6 +128,18 @@ export function readConfig(node: Node): DeploymentConfig {
       );
     }
   }
+  const reserved = optionalString(node, 'consumerReservedConcurrency');
+  const consumerReservedConcurrency =
+    reserved === undefined ? DEFAULT_CONSUMER_RESERVED_CONCURRENCY : Number(reserved);
+  if (
+    !Number.isInteger(consumerReservedConcurrency) ||
+    consumerReservedConcurrency < 0 ||
+    consumerReservedConcurrency > 1000
+  ) {
+    throw new ConfigError(
+      `context parameter consumerReservedConcurrency must be an integer from 0 to 1000 (0: reserve none), got '${reserved}'`,
+    );
+  }
   const sesConfigurationSet = optionalString(node, 'sesConfigurationSet');
   const alarmEmail = email(node, 'alarmEmail');
   return {
@@ -132,5 +153,6 @@ export function readConfig(node: Node): DeploymentConfig {
     reconcileSchedule,
     ...(authDomainPrefix !== undefined && { authDomainPrefix }),
     authCallbackUrls: callbacks,
+    consumerReservedConcurrency,
   };
 }

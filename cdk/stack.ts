@@ -135,6 +135,12 @@ export class SrsAccessStack extends Stack {
       reconcile: { ...tableEnv, ...contacts },
       preToken: {},
     };
+    // The stream consumers reserve concurrency, so a burst of API traffic can
+    // never take the slots propagation and delivery need.
+    const reserved = (name: HandlerName) =>
+      name in STREAM_CONSUMERS && config.consumerReservedConcurrency > 0
+        ? { reservedConcurrency: config.consumerReservedConcurrency }
+        : {};
     const make = (name: HandlerName) =>
       new HandlerFunction(this, `${pascal(name)}Function`, {
         handler: name,
@@ -142,6 +148,7 @@ export class SrsAccessStack extends Stack {
         memorySize: FUNCTION_SETTINGS[name].memorySize,
         timeout: FUNCTION_SETTINGS[name].timeout,
         environment: environments[name],
+        ...reserved(name),
       });
     this.functions = {
       api: make('api'),

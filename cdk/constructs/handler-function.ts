@@ -23,6 +23,8 @@ export interface HandlerFunctionProps {
   readonly timeout: Duration;
   /** Environment besides the common variables. */
   readonly environment?: Readonly<Record<string, string>>;
+  /** Concurrency reserved for (and capping) this function; default none. */
+  readonly reservedConcurrency?: number;
   /** How long its logs are kept; default three months. */
   readonly logRetention?: RetentionDays;
 }
@@ -77,6 +79,9 @@ export class HandlerFunction extends Construct {
       architecture: ARCHITECTURE,
       memorySize: props.memorySize,
       timeout: props.timeout,
+      ...(props.reservedConcurrency !== undefined && {
+        reservedConcurrentExecutions: props.reservedConcurrency,
+      }),
       description: props.description,
       role: this.role,
       logGroup: this.logGroup,

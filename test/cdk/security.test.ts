@@ -88,3 +88,47 @@ describe('wildcard resources', () => {
     ]);
   });
 });
+
+describe('stream consumers against a busy API', () => {
+  const concurrency = (context: Record<string, unknown>) => {
+    const { template, stack } = synthStack(context);
+    const fns = resourcesOf(template, 'AWS::Lambda::Function');
+    return Object.fromEntries(
+      (['api', 'changes', 'deliver', 'publish', 'reconcile'] as const).map((name) => [
+        name,
+        fns[logicalIdOf(stack, stack.functions[name].fn)]?.Properties?.ReservedConcurrentExecutions,
+      ]),
+    );
+  };
+
+  it('reserve concurrency for each stream consumer that the API can never take, 10 by default', () => {
+    expect(concurrency({})).toEqual({
+      api: undefined,
+      changes: 10,
+      deliver: 10,
+      publish: 10,
+      reconcile: undefined,
+    });
+  });
+
+  it('reserve what consumerReservedConcurrency says, and nothing when it is 0', () => {
+    expect(concurrency({ consumerReservedConcurrency: '25' })).toMatchObject({
+      changes: 25,
+      deliver: 25,
+      publish: 25,
+    });
+    expect(concurrency({ consumerReservedConcurrency: '0' })).toEqual({
+      api: undefined,
+      changes: undefined,
+      deliver: undefined,
+      publish: undefined,
+      reconcile: undefined,
+    });
+  });
+
+  it.each(['-1', '1.5', 'many', '1001'])('refuse consumerReservedConcurrency=%s', (value) => {
+    expect(() => synthStack({ consumerReservedConcurrency: value })).toThrow(
+      /consumerReservedConcurrency must be an integer from 0 to 1000/,
+    );
+  });
+});
