@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import {
   createApp,
+  DEFAULT_LOCAL_JWT_SECRET,
   localJwtAuthenticator,
   localJwtSecretFromEnv,
   signLocalToken,
@@ -19,19 +20,21 @@ import { TABLE } from '../functions/store/index.js';
 import { asApi, recordingDirFromEnv } from './aws-calls.js';
 import { FileCheckpointStore } from './checkpoints.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
+import { DEFAULT_HOST, defaultSecretWarning, isLoopback } from './host.js';
 import { DEMO, seedDemo } from './seed.js';
 import { type LocalSystem, startLocalSystem } from './system.js';
 import { dynamoClients, ensureTable } from './table-setup.js';
 
-const USAGE = `Usage: npm start -- [--in-memory] [--seed] [--port N] [--verbose]
+const USAGE = `Usage: npm start -- [--in-memory] [--seed] [--port N] [--host ADDR] [--verbose]
 
   --in-memory   keep the database in memory (nothing under .data/)
   --seed        load the demo catalogue (organisations, researchers, datasets, projects)
   --port N      serve the API on port N (default: $PORT or 3000)
+  --host ADDR   listen on ADDR (default 127.0.0.1: this machine only; 0.0.0.0 for every interface)
   --verbose     print the handlers' structured logs (one JSON line per request and change page)`;
 
 /** Fails with a clear message when the API port is already in use. */
-function assertPortFree(port: number): Promise<void> {
+function assertPortFree(port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', (err: NodeJS.ErrnoException) =>
@@ -43,7 +46,7 @@ function assertPortFree(port: number): Promise<void> {
         ),
       ),
     );
-    probe.listen(port, '0.0.0.0', () => probe.close(() => resolve()));
+    probe.listen(port, host, () => probe.close(() => resolve()));
   });
 }
 
@@ -53,6 +56,7 @@ async function main(): Promise<void> {
       'in-memory': { type: 'boolean', default: false },
       seed: { type: 'boolean', default: false },
       port: { type: 'string' },
+      host: { type: 'string', default: DEFAULT_HOST },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -70,7 +74,8 @@ async function main(): Promise<void> {
     );
   }
   const inMemory = values['in-memory'];
-  await assertPortFree(port);
+  const host = values.host;
+  await assertPortFree(port, host);
 
   let db: DynamoDbLocal | undefined;
   let system: LocalSystem | undefined;
@@ -119,9 +124,12 @@ async function main(): Promise<void> {
       );
     }
     const secret = localJwtSecretFromEnv();
+    if (secret === DEFAULT_LOCAL_JWT_SECRET && !isLoopback(host)) {
+      console.error(defaultSecretWarning(host));
+    }
     const app = createApp({ ctx: system.ctx, auth: localJwtAuthenticator(secret) });
-    server = serve({ fetch: asApi(recordDir, app.fetch), port, hostname: '0.0.0.0' });
-    const url = `http://localhost:${port}`;
+    server = serve({ fetch: asApi(recordDir, app.fetch), port, hostname: host });
+    const url = `http://${isLoopback(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host}:${port}`;
     const tokens = {
       editor: await signLocalToken('editor', { secret }),
       admin: await signLocalToken('admin', { secret }),

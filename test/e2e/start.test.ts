@@ -2,17 +2,16 @@
  * End to end: `npm start -- --in-memory` as a child process on a free port,
  * driven through HTTP only, then stopped with Ctrl-C (SIGINT).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signLocalToken } from '../../functions/api/index.js';
-import { RECORD_ENV } from '../../local/aws-calls.js';
-import { findFreePort } from '../../local/dynamodb-local.js';
-import { awsCallsDir } from '../support/dynamo.js';
+import { killGroup, type NpmStart, startNpm } from '../support/npm-start.js';
 
 const SECRET = 'e2e-secret';
+let run: NpmStart;
 let child: ChildProcess;
-let output = '';
+let output: () => string;
 let base = '';
 let dynamoPort = 0;
 const tokens: Record<string, string> = {};
@@ -47,29 +46,11 @@ async function applied(...changeIds: string[]) {
 const put = (path: string, body?: unknown) => call('PUT', path, tokens.admin as string, body);
 
 beforeAll(async () => {
-  const port = await findFreePort();
-  base = `http://127.0.0.1:${port}`;
-  child = spawn('npm', ['start', '--', '--in-memory', '--port', String(port)], {
-    // The runtime records its functions' AWS calls for the permissions test.
-    env: { ...process.env, LOCAL_JWT_SECRET: SECRET, [RECORD_ENV]: awsCallsDir() },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group, so that SIGINT to the group is exactly a terminal's Ctrl-C.
-    detached: true,
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start not ready:\n${output}`)), 120_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('ready: ')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
-  });
-  dynamoPort = Number(/DynamoDB\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]);
+  run = await startNpm([], { LOCAL_JWT_SECRET: SECRET });
+  child = run.child;
+  base = run.base;
+  dynamoPort = run.dynamoPort;
+  output = run.output;
   for (const role of ['editor', 'admin', 'service'] as const) {
     tokens[role] = await signLocalToken(role, { secret: SECRET });
   }
@@ -77,19 +58,15 @@ beforeAll(async () => {
 }, 150_000);
 
 afterAll(() => {
-  try {
-    if (child.pid) process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    // The group has already exited.
-  }
+  killGroup(child);
 });
 
 describe('npm start, through HTTP only', () => {
   it('prints the URL, the docs URL and a token per role', () => {
-    expect(output).toContain(`API        http://localhost:`);
-    expect(output).toContain('/docs');
+    expect(output()).toContain(`API        http://localhost:`);
+    expect(output()).toContain('/docs');
     for (const name of ['EDITOR_TOKEN', 'ADMIN_TOKEN', 'SERVICE_TOKEN', 'RESEARCHER_TOKEN']) {
-      expect(output).toContain(`export ${name}=ey`);
+      expect(output()).toContain(`export ${name}=ey`);
     }
   });
 
@@ -227,20 +204,22 @@ describe('npm start, through HTTP only', () => {
     ).toEqual([]);
     // `applied` means claimed; delivery follows through the notification's own stream record.
     const line = `[outbox] ${ofChange[0].notificationId} to researcher r-e2e`;
-    for (const deadline = Date.now() + 15_000; !output.includes(line) && Date.now() < deadline; ) {
+    for (
+      const deadline = Date.now() + 15_000;
+      !output().includes(line) && Date.now() < deadline;
+    ) {
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(output).toContain(line);
-    expect(output).not.toContain('r-e2e@example.org');
+    expect(output()).toContain(line);
+    expect(output()).not.toContain('r-e2e@example.org');
   }, 120_000);
 
   it('stops cleanly on Ctrl-C and leaves no DynamoDB Local behind', async () => {
     // 'close': every process of the group has closed its end of the output pipes.
-    const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
     process.kill(-(child.pid as number), 'SIGINT');
-    await closed;
-    expect(output).toContain('Stopping: API, stream poller, DynamoDB Local');
-    expect(output).toContain('Stopped.');
+    await run.closed;
+    expect(output()).toContain('Stopping: API, stream poller, DynamoDB Local');
+    expect(output()).toContain('Stopped.');
     const refused = await new Promise<boolean>((resolve) => {
       const socket = connect(dynamoPort, '127.0.0.1');
       socket.once('connect', () => {
