@@ -29,7 +29,9 @@ export function projectAccessChanged(
         ...(after.changeId !== undefined && { changeId: after.changeId }),
         from: state(before),
         to: state(after),
-        widened: !hasNarrowed(before.routes, after.routes),
+        // A widening adds a route (the reverse move would narrow); a move between two
+        // states without routes is neither.
+        widened: hasNarrowed(after.routes, before.routes),
         at: after.updatedAt,
       },
     },
