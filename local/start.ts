@@ -21,6 +21,7 @@ import { asApi, recordingDirFromEnv } from './aws-calls.js';
 import { FileCheckpointStore } from './checkpoints.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { DEFAULT_HOST, defaultSecretWarning, isLoopback } from './host.js';
+import { localFetch } from './http.js';
 import { DEMO, seedDemo } from './seed.js';
 import { type LocalSystem, startLocalSystem } from './system.js';
 import { dynamoClients, ensureTable } from './table-setup.js';
@@ -128,7 +129,7 @@ async function main(): Promise<void> {
       console.error(defaultSecretWarning(host));
     }
     const app = createApp({ ctx: system.ctx, auth: localJwtAuthenticator(secret) });
-    server = serve({ fetch: asApi(recordDir, app.fetch), port, hostname: host });
+    server = serve({ fetch: asApi(recordDir, localFetch(app.fetch)), port, hostname: host });
     const url = `http://${isLoopback(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host}:${port}`;
     const tokens = {
       editor: await signLocalToken('editor', { secret }),
