@@ -58,7 +58,8 @@ describe('ProjectAccessChanged', () => {
         expect(events).toHaveLength(moved ? 1 : 0);
         if (moved) {
           const added = after.routes.some((r) => !before.routes.includes(r));
-          expect((events[0]?.detail as { widened: boolean }).widened).toBe(added);
+          const [event] = events;
+          expect((event?.detail as { widened?: boolean } | undefined)?.widened).toBe(added);
         }
       }),
       { numRuns: 1000 },
