@@ -29,15 +29,7 @@ import { AccessTable, type TableAccess } from './constructs/table.js';
  */
 export const TABLE_ACCESS: Record<Exclude<HandlerName, 'preToken'>, TableAccess> = {
   api: {
-    table: [
-      'GetItem',
-      'BatchGetItem',
-      'Query',
-      'PutItem',
-      'UpdateItem',
-      'DeleteItem',
-      'ConditionCheckItem',
-    ],
+    table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'DeleteItem', 'ConditionCheckItem'],
     queryIndex: true,
   },
   changes: {
