@@ -36,8 +36,19 @@ export const ImpactSchema = z
     datasetId: IdSchema,
     fromLevel: ClassificationSchema,
     toLevel: ClassificationSchema,
-    projects: z.array(ProjectImpactSchema),
-    narrowed: z.array(NarrowedResearcherSchema),
+    projects: z.array(ProjectImpactSchema).max(1000),
+    narrowed: z.array(NarrowedResearcherSchema).max(1000),
+    truncated: z.boolean().meta({
+      description: 'Whether `projects` or `narrowed` was cut at 1,000 entries.',
+    }),
+    projectCount: z
+      .int()
+      .nonnegative()
+      .meta({ description: 'Every project that uses the dataset.' }),
+    narrowedCount: z
+      .int()
+      .nonnegative()
+      .meta({ description: 'Every (researcher, project) pair that would lose routes.' }),
   })
   .meta({ id: 'Impact' });
 export type Impact = z.infer<typeof ImpactSchema>;

@@ -43,10 +43,15 @@ export interface ProjectUnderChange {
   readonly members: readonly MemberStanding[];
 }
 
+/** The most entries a preview lists in each of `projects` and `narrowed`; the counts are always full. */
+export const PREVIEW_LIMIT = 1000;
+
 /**
  * The impact of setting `datasetId` to `toLevel` on every project that uses it:
  * how each project's level and status would move, and who would lose which routes.
- * Computed with the same rules as a real change; changes nothing.
+ * Computed with the same rules as a real change; changes nothing. Each list
+ * holds at most `limit` entries; `truncated` says whether either was cut, and
+ * `projectCount`/`narrowedCount` give the full figures.
  */
 export function previewImpact(
   input: {
@@ -56,6 +61,7 @@ export function previewImpact(
     readonly projects: readonly ProjectUnderChange[];
   },
   now: Date,
+  limit = PREVIEW_LIMIT,
 ): Impact {
   const { datasetId, fromLevel, toLevel } = input;
   const projects: Impact['projects'] = [];
@@ -74,5 +80,14 @@ export function previewImpact(
     });
     narrowed.push(...narrowedMembers(p.projectId, before, after, p.members, now));
   }
-  return { datasetId, fromLevel, toLevel, projects, narrowed };
+  return {
+    datasetId,
+    fromLevel,
+    toLevel,
+    projects: projects.slice(0, limit),
+    narrowed: narrowed.slice(0, limit),
+    truncated: projects.length > limit || narrowed.length > limit,
+    projectCount: projects.length,
+    narrowedCount: narrowed.length,
+  };
 }

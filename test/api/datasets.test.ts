@@ -237,6 +237,9 @@ describe('POST /v1/datasets/{datasetId}/access-level/preview', () => {
           remainingRoutes: ['safe-room', 'safepod'],
         },
       ],
+      truncated: false,
+      projectCount: 1,
+      narrowedCount: 1,
     });
     expect(await snapshot(ctx)).toEqual(before);
   });

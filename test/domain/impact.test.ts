@@ -122,7 +122,41 @@ describe('previewImpact', () => {
           remainingRoutes: ['safe-room', 'safepod'],
         },
       ],
+      truncated: false,
+      projectCount: 1,
+      narrowedCount: 1,
     });
+  });
+
+  it('lists at most `limit` entries of each kind, says so, and keeps the full counts', () => {
+    // Arrange: three projects on the changed dataset, each with one connected member.
+    const projects: ProjectUnderChange[] = ['p-1', 'p-2', 'p-3'].map((projectId) => ({
+      projectId,
+      datasets: [{ datasetId: CHANGED, accessLevel: 3 }],
+      members: [aMember({ researcherId: `r-${projectId}` })],
+    }));
+
+    // Act
+    const cut = previewImpact({ datasetId: CHANGED, fromLevel: 3, toLevel: 1, projects }, NOW, 2);
+    const whole = previewImpact({ datasetId: CHANGED, fromLevel: 3, toLevel: 1, projects }, NOW, 3);
+
+    // Assert
+    expect(cut.projects.map((p) => p.projectId)).toEqual(['p-1', 'p-2']);
+    expect(cut.narrowed.map((n) => n.researcherId)).toEqual(['r-p-1', 'r-p-2']);
+    expect(cut).toMatchObject({ truncated: true, projectCount: 3, narrowedCount: 3 });
+    expect(whole.projects).toHaveLength(3);
+    expect(whole).toMatchObject({ truncated: false, projectCount: 3, narrowedCount: 3 });
+  });
+
+  it('lists at most 1,000 projects by default', () => {
+    const projects: ProjectUnderChange[] = Array.from({ length: 1001 }, (_, i) => ({
+      projectId: `p-${i}`,
+      datasets: [{ datasetId: CHANGED, accessLevel: 3 }],
+      members: [],
+    }));
+    const impact = previewImpact({ datasetId: CHANGED, fromLevel: 3, toLevel: 2, projects }, NOW);
+    expect(impact.projects).toHaveLength(1000);
+    expect(impact).toMatchObject({ truncated: true, projectCount: 1001, narrowedCount: 0 });
   });
 
   it('leaves out members whose routes were already below the new level', () => {

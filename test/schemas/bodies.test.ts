@@ -254,8 +254,27 @@ describe('responses', () => {
             remainingRoutes: ['safe-room', 'safepod'],
           },
         ],
+        truncated: false,
+        projectCount: 1,
+        narrowedCount: 1,
       }),
     ).toEqual([]);
+  });
+
+  it('rejects a preview that lists more than 1,000 projects', () => {
+    const project = { projectId: 'p', fromLevel: 3, toLevel: 1, fromStatus: 'ok', toStatus: 'ok' };
+    expect(
+      fieldProblems(ImpactSchema, {
+        datasetId: 'ashe-2024',
+        fromLevel: 3,
+        toLevel: 1,
+        projects: Array.from({ length: 1001 }, () => project),
+        narrowed: [],
+        truncated: true,
+        projectCount: 1001,
+        narrowedCount: 0,
+      }).map((p) => p.path),
+    ).toEqual(['projects']);
   });
 
   it('accepts a valid notification and its event, and rejects an unknown cause', () => {
