@@ -73,6 +73,16 @@ export const DatasetImportResultSchema = z
     updated: z.int().min(0),
     unchanged: z.int().min(0),
     errors: z.array(z.object({ row: z.int().min(1), message: z.string() })),
+    changes: z
+      .array(z.object({ row: z.int().min(1), datasetId: IdSchema, changeId: IdSchema }))
+      .meta({
+        description:
+          'Each row that started a change (its level moved), with the change to wait for.',
+      }),
+    complete: z.boolean().meta({
+      description:
+        'False when the import stopped at its time budget: the rows it did not reach are in `errors` and changed nothing; send them again.',
+    }),
   })
   .meta({ id: 'DatasetImportResult' });
 export type DatasetImportResult = z.infer<typeof DatasetImportResultSchema>;

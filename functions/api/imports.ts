@@ -10,7 +10,7 @@ import {
   DatasetImportRowSchema,
 } from '../../schemas/index.js';
 import { mapLimit } from '../propagation/index.js';
-import { putDataset, type StoreContext, StoreError } from '../store/index.js';
+import { putDatasets, type StoreContext, StoreError } from '../store/index.js';
 import { CsvSyntaxError, parseCsv } from './csv.js';
 import { fieldErrors, validationProblem } from './problem.js';
 
@@ -23,9 +23,6 @@ export const MAX_IMPORT_ROWS = 5000;
 /** The columns of an import CSV; `datasetId` and `title` are required. */
 export const CSV_COLUMNS = ['datasetId', 'title', 'accessLevel', 'owner'] as const;
 type CsvColumn = (typeof CSV_COLUMNS)[number];
-
-/** Rows written at once. */
-const IMPORT_CONCURRENCY = 8;
 
 /**
  * The rows of an import CSV as objects to validate: the header names the
@@ -99,15 +96,32 @@ function rowMessage(row: unknown): string | DatasetImportRow {
     .join('; ');
 }
 
+/** Rows read and written together: one batch read, then transactions of up to 100 items. */
+const IMPORT_CHUNK = 100;
+
+/** Chunks written at once. */
+const IMPORT_CONCURRENCY = 4;
+
+/** Time an import may spend writing before it stops and reports the rest, well inside the API's 29 s. */
+export const IMPORT_BUDGET_MS = 20_000;
+
+/** The message of a valid row the import did not reach before its budget ran out. */
+export const NOT_REACHED =
+  'not applied: the import stopped at its time budget before this row; send it again (rows already applied come back unchanged)';
+
 /**
  * Validates every row and writes the valid ones (a row repeating an earlier
- * row's datasetId is an error). Returns the counts and the row errors.
+ * row's datasetId is an error), a chunk at a time. Before each chunk it asks
+ * `stop` whether time is up; rows it then does not reach are reported as
+ * errors and `complete` is false. Returns the counts, the row errors and the
+ * change each row started.
  */
 export async function importDatasets(
   ctx: StoreContext,
   rows: readonly unknown[],
   reason: string,
   actor: string,
+  stop: () => boolean = () => false,
 ): Promise<DatasetImportResult> {
   const errors: DatasetImportResult['errors'] = [];
   const valid: { row: number; value: DatasetImportRow }[] = [];
@@ -127,23 +141,36 @@ export async function importDatasets(
     firstRow.set(checked.datasetId, row);
     valid.push({ row, value: checked });
   });
-  const outcomes = await mapLimit(valid, IMPORT_CONCURRENCY, async ({ row, value }) => {
-    try {
-      const { datasetId, ...body } = value;
-      return (await putDataset(ctx, datasetId, { ...body, reason }, actor)).outcome;
-    } catch (err) {
-      if (err instanceof StoreError) {
-        errors.push({ row, message: err.message });
-        return 'failed' as const;
-      }
-      throw err;
+  const chunks: (typeof valid)[] = [];
+  for (let i = 0; i < valid.length; i += IMPORT_CHUNK)
+    chunks.push(valid.slice(i, i + IMPORT_CHUNK));
+  const counts = { created: 0, updated: 0, unchanged: 0 };
+  const changes: DatasetImportResult['changes'] = [];
+  let complete = true;
+  await mapLimit(chunks, IMPORT_CONCURRENCY, async (chunk) => {
+    if (!complete || stop()) {
+      complete = false;
+      for (const { row } of chunk) errors.push({ row, message: NOT_REACHED });
+      return;
     }
+    const writes = await putDatasets(
+      ctx,
+      chunk.map(({ value: { datasetId, ...body } }) => ({ datasetId, body: { ...body, reason } })),
+      actor,
+    );
+    writes.forEach((write, i) => {
+      const { row, value } = chunk[i] as (typeof chunk)[number];
+      if (write instanceof StoreError) {
+        errors.push({ row, message: write.message });
+        return;
+      }
+      counts[write.outcome]++;
+      if (write.outcome !== 'unchanged' && write.changeId !== undefined) {
+        changes.push({ row, datasetId: value.datasetId, changeId: write.changeId });
+      }
+    });
   });
   errors.sort((a, b) => a.row - b.row);
-  return {
-    created: outcomes.filter((o) => o === 'created').length,
-    updated: outcomes.filter((o) => o === 'updated').length,
-    unchanged: outcomes.filter((o) => o === 'unchanged').length,
-    errors,
-  };
+  changes.sort((a, b) => a.row - b.row);
+  return { ...counts, errors, changes, complete };
 }

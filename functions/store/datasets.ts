@@ -1,4 +1,8 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import {
   type Classification,
   type Dataset,
@@ -10,6 +14,7 @@ import { changePut, newChange } from './changes.js';
 import type { StoreContext } from './context.js';
 import { ContentionError, NotFoundError, StoreError, VersionConflictError } from './errors.js';
 import { keys } from './keys.js';
+import { batchGet } from './projects.js';
 import { getParsed } from './read.js';
 import { isConditionFailure, MAX_ATTEMPTS, versionCondition } from './tx.js';
 
@@ -24,8 +29,10 @@ export class ReasonRequiredError extends StoreError {
 export interface DatasetWrite {
   readonly dataset: Dataset;
   readonly outcome: 'created' | 'updated' | 'unchanged';
-  /** Set when the write changed (or re-asserted) the level and so started a propagation. */
+  /** Set when the write moved the level and so started a propagation. */
   readonly changeId?: string;
+  /** For a write that changed nothing: the change that last set the level, if one did. */
+  readonly lastChangeId?: string;
 }
 
 /** A dataset by id, or `undefined`. */
@@ -48,14 +55,163 @@ interface Desired {
   readonly owner?: string | undefined;
   readonly replaceOwner: boolean;
   readonly accessLevel?: Classification;
-  /** A level write always records a change, even when the level stays the same. */
-  readonly forceLevelChange: boolean;
+  /**
+   * Set by the access-level endpoint: a level no change ever recorded (set
+   * when the dataset was created) is recorded as a change even if it stays,
+   * so that the caller has a change to wait for.
+   */
+  readonly recordLevel?: boolean;
   readonly reason?: string | undefined;
 }
 
+/** A dataset as stored, with the id of the last change that set its level. */
+interface Stored {
+  readonly dataset: Dataset;
+  readonly lastChangeId?: string | undefined;
+}
+
+function storedOf(item: Record<string, unknown>): Stored {
+  const { lastChangeId } = item;
+  return {
+    dataset: DatasetSchema.parse(item),
+    ...(typeof lastChangeId === 'string' && { lastChangeId }),
+  };
+}
+
+async function getStored(ctx: StoreContext, datasetId: string): Promise<Stored | undefined> {
+  const out = await ctx.doc.send(
+    new GetCommand({
+      TableName: ctx.tableName,
+      Key: keys.dataset(datasetId),
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item ? storedOf(out.Item) : undefined;
+}
+
+/** What a dataset write would do, planned from the stored item: nothing, or one transaction. */
+type Plan =
+  | { readonly write: DatasetWrite; readonly items?: undefined }
+  | { readonly write: DatasetWrite; readonly items: TransactItem[] };
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
 /**
- * Writes a dataset as one transaction with its audit entry and, when the level
- * is set, a change record whose stream record starts the propagation.
+ * Plans a dataset write from what is stored (`undefined`: nothing yet): the
+ * dataset with its audit entry and, when the level is set and differs (or was
+ * never recorded as a change), a change record whose stream record starts the
+ * propagation. A write that changes nothing plans no items and reports the
+ * change that brought the level to where it is. Conditions make the planned
+ * transaction fail if the item moved since it was read.
+ */
+function planWrite(
+  ctx: StoreContext,
+  datasetId: string,
+  stored: Stored | undefined,
+  desired: Desired,
+  actor: string,
+  createTitle?: string,
+): Plan {
+  const now = ctx.now();
+  const at = now.toISOString();
+  const current = stored?.dataset;
+  if (current === undefined && createTitle === undefined) {
+    throw new NotFoundError('dataset', datasetId);
+  }
+  const base: Dataset = current ?? {
+    datasetId,
+    title: createTitle ?? datasetId,
+    accessLevel: null,
+    version: 0,
+    updatedAt: at,
+    updatedBy: actor,
+  };
+  const next: Dataset = {
+    ...base,
+    ...(desired.title !== undefined && { title: desired.title }),
+    ...(desired.accessLevel !== undefined && { accessLevel: desired.accessLevel }),
+    version: base.version + 1,
+    updatedAt: at,
+    updatedBy: actor,
+  };
+  if (desired.replaceOwner) {
+    if (desired.owner === undefined) delete next.owner;
+    else next.owner = desired.owner;
+  }
+  // A new dataset is in no project yet: its level starts no propagation.
+  const levelChanged =
+    current !== undefined &&
+    (next.accessLevel !== current.accessLevel ||
+      (desired.recordLevel === true && stored?.lastChangeId === undefined));
+  const contentChanged =
+    current === undefined || next.title !== current.title || next.owner !== current.owner;
+  if (current !== undefined && !levelChanged && !contentChanged) {
+    return {
+      write: {
+        dataset: current,
+        outcome: 'unchanged',
+        ...(stored?.lastChangeId !== undefined && { lastChangeId: stored.lastChangeId }),
+      },
+    };
+  }
+  if (levelChanged && desired.reason === undefined) {
+    throw new ReasonRequiredError(datasetId);
+  }
+  const change = levelChanged
+    ? newChange(now, {
+        kind: 'dataset-level-changed',
+        actor,
+        datasetId,
+        datasetVersion: next.version,
+        fromLevel: base.accessLevel,
+        toLevel: next.accessLevel,
+        cause: {
+          kind: 'dataset-level-changed',
+          datasetId,
+          datasetTitle: next.title,
+          fromLevel: base.accessLevel,
+          toLevel: next.accessLevel,
+        },
+      })
+    : undefined;
+  const lastChangeId = change?.changeId ?? stored?.lastChangeId;
+  const items: TransactItem[] = [
+    {
+      Put: {
+        TableName: ctx.tableName,
+        Item: {
+          ...keys.dataset(datasetId),
+          type: 'dataset',
+          ...next,
+          ...(lastChangeId !== undefined && { lastChangeId }),
+        },
+        ...versionCondition(current?.version),
+      },
+    },
+    auditPut(ctx, keys.dataset(datasetId).pk, {
+      entity: 'dataset',
+      entityId: datasetId,
+      action: current === undefined ? 'create' : 'update',
+      actor,
+      at,
+      from: current === undefined ? null : auditView(current),
+      to: auditView(next),
+      reason: desired.reason,
+      changeId: change?.changeId,
+    }),
+    ...(change ? [changePut(ctx, change)] : []),
+  ];
+  return {
+    items,
+    write: {
+      dataset: next,
+      outcome: current === undefined ? 'created' : 'updated',
+      ...(change && { changeId: change.changeId }),
+    },
+  };
+}
+
+/**
+ * Writes a dataset as one transaction planned by {@link planWrite}.
  * With `expectedVersion` a stale version fails with {@link VersionConflictError};
  * without it, a lost race re-reads and tries again.
  */
@@ -68,128 +224,23 @@ async function writeDataset(
   createTitle?: string,
 ): Promise<DatasetWrite> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const current = await getDataset(ctx, datasetId, true);
-    const now = ctx.now().toISOString();
-    if (current === undefined) {
-      if (createTitle === undefined) throw new NotFoundError('dataset', datasetId);
-      if (expectedVersion !== undefined) {
-        throw new VersionConflictError('dataset', datasetId, expectedVersion, undefined);
+    const stored = await getStored(ctx, datasetId);
+    if (expectedVersion !== undefined && stored?.dataset.version !== expectedVersion) {
+      if (stored === undefined && createTitle === undefined) {
+        throw new NotFoundError('dataset', datasetId);
       }
-      const dataset: Dataset = {
+      throw new VersionConflictError(
+        'dataset',
         datasetId,
-        title: createTitle,
-        ...(desired.owner !== undefined && { owner: desired.owner }),
-        accessLevel: desired.accessLevel ?? null,
-        version: 1,
-        updatedAt: now,
-        updatedBy: actor,
-      };
-      try {
-        await ctx.doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: ctx.tableName,
-                  Item: { ...keys.dataset(datasetId), type: 'dataset', ...dataset },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-              auditPut(ctx, keys.dataset(datasetId).pk, {
-                entity: 'dataset',
-                entityId: datasetId,
-                action: 'create',
-                actor,
-                at: now,
-                from: null,
-                to: auditView(dataset),
-                reason: desired.reason,
-              }),
-            ],
-          }),
-        );
-        return { dataset, outcome: 'created' };
-      } catch (err) {
-        if (isConditionFailure(err, 0)) continue;
-        throw err;
-      }
-    }
-    if (expectedVersion !== undefined && current.version !== expectedVersion) {
-      throw new VersionConflictError('dataset', datasetId, expectedVersion, current.version);
-    }
-    const next: Dataset = {
-      ...current,
-      ...(desired.title !== undefined && { title: desired.title }),
-      ...(desired.accessLevel !== undefined && { accessLevel: desired.accessLevel }),
-      version: current.version + 1,
-      updatedAt: now,
-      updatedBy: actor,
-    };
-    if (desired.replaceOwner) {
-      if (desired.owner === undefined) delete next.owner;
-      else next.owner = desired.owner;
-    }
-    const levelChanged =
-      desired.accessLevel !== undefined &&
-      (desired.forceLevelChange || desired.accessLevel !== current.accessLevel);
-    const contentChanged =
-      next.title !== current.title ||
-      next.owner !== current.owner ||
-      next.accessLevel !== current.accessLevel;
-    if (!levelChanged && !contentChanged) return { dataset: current, outcome: 'unchanged' };
-    if (levelChanged && desired.reason === undefined) throw new ReasonRequiredError(datasetId);
-    const change = levelChanged
-      ? newChange(ctx.now(), {
-          kind: 'dataset-level-changed',
-          actor,
-          datasetId,
-          datasetVersion: next.version,
-          fromLevel: current.accessLevel,
-          toLevel: next.accessLevel,
-          cause: {
-            kind: 'dataset-level-changed',
-            datasetId,
-            fromLevel: current.accessLevel,
-            toLevel: next.accessLevel,
-          },
-        })
-      : undefined;
-    try {
-      await ctx.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: ctx.tableName,
-                Item: {
-                  ...keys.dataset(datasetId),
-                  type: 'dataset',
-                  ...next,
-                  ...(change && { lastChangeId: change.changeId }),
-                },
-                ...versionCondition(current.version),
-              },
-            },
-            auditPut(ctx, keys.dataset(datasetId).pk, {
-              entity: 'dataset',
-              entityId: datasetId,
-              action: 'update',
-              actor,
-              at: now,
-              from: auditView(current),
-              to: auditView(next),
-              reason: desired.reason,
-              changeId: change?.changeId,
-            }),
-            ...(change ? [changePut(ctx, change)] : []),
-          ],
-        }),
+        expectedVersion,
+        stored?.dataset.version,
       );
-      return {
-        dataset: next,
-        outcome: 'updated',
-        ...(change && { changeId: change.changeId }),
-      };
+    }
+    const plan = planWrite(ctx, datasetId, stored, desired, actor, createTitle);
+    if (plan.items === undefined) return plan.write;
+    try {
+      await ctx.doc.send(new TransactWriteCommand({ TransactItems: plan.items }));
+      return plan.write;
     } catch (err) {
       if (!isConditionFailure(err, 0)) throw err;
       if (expectedVersion !== undefined) {
@@ -203,6 +254,88 @@ async function writeDataset(
   throw new ContentionError(`dataset '${datasetId}' kept changing; nothing was written`);
 }
 
+/** Most items of one DynamoDB transaction. */
+const MAX_TRANSACTION_ITEMS = 100;
+
+/**
+ * Creates or replaces many datasets as {@link putDataset} would, each row
+ * independently, in far fewer requests: one consistent batch read of the
+ * rows, then the planned items packed into transactions of up to 100 items.
+ * A transaction that fails (a row moved since the read) is replayed row by
+ * row through {@link putDataset}, so a row is never lost or written twice.
+ * Returns, per entry and in order, its write or the store error that refused it.
+ */
+export async function putDatasets(
+  ctx: StoreContext,
+  entries: readonly { readonly datasetId: string; readonly body: DatasetPutBody }[],
+  actor: string,
+): Promise<(DatasetWrite | StoreError)[]> {
+  const results: (DatasetWrite | StoreError)[] = new Array(entries.length);
+  const stored = new Map<string, Stored>();
+  for (const item of await batchGet(
+    ctx,
+    entries.map((e) => keys.dataset(e.datasetId)),
+  )) {
+    const s = storedOf(item);
+    stored.set(s.dataset.datasetId, s);
+  }
+  const groups: { index: number; items: TransactItem[]; write: DatasetWrite }[][] = [[]];
+  let size = 0;
+  entries.forEach(({ datasetId, body }, index) => {
+    try {
+      const plan = planWrite(
+        ctx,
+        datasetId,
+        stored.get(datasetId),
+        desiredOf(body),
+        actor,
+        body.title,
+      );
+      if (plan.items === undefined) {
+        results[index] = plan.write;
+        return;
+      }
+      if (size + plan.items.length > MAX_TRANSACTION_ITEMS) {
+        groups.push([]);
+        size = 0;
+      }
+      groups.at(-1)?.push({ index, items: plan.items, write: plan.write });
+      size += plan.items.length;
+    } catch (err) {
+      if (!(err instanceof StoreError)) throw err;
+      results[index] = err;
+    }
+  });
+  for (const group of groups.filter((g) => g.length > 0)) {
+    try {
+      await ctx.doc.send(
+        new TransactWriteCommand({ TransactItems: group.flatMap((g) => g.items) }),
+      );
+      for (const g of group) results[g.index] = g.write;
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      for (const g of group) {
+        const { datasetId, body } = entries[g.index] as (typeof entries)[number];
+        try {
+          results[g.index] = await putDataset(ctx, datasetId, body, actor);
+        } catch (rowErr) {
+          if (!(rowErr instanceof StoreError)) throw rowErr;
+          results[g.index] = rowErr;
+        }
+      }
+    }
+  }
+  return results;
+}
+
+const desiredOf = (body: DatasetPutBody): Desired => ({
+  title: body.title,
+  owner: body.owner,
+  replaceOwner: true,
+  ...(body.accessLevel !== undefined && { accessLevel: body.accessLevel }),
+  reason: body.reason,
+});
+
 /**
  * Creates or replaces a dataset's catalogue entry (`PUT /v1/datasets/{id}`).
  * A level that differs from the current one is a level change and needs a reason.
@@ -213,26 +346,12 @@ export function putDataset(
   body: DatasetPutBody,
   actor: string,
 ): Promise<DatasetWrite> {
-  return writeDataset(
-    ctx,
-    datasetId,
-    {
-      title: body.title,
-      owner: body.owner,
-      replaceOwner: true,
-      ...(body.accessLevel !== undefined && { accessLevel: body.accessLevel }),
-      forceLevelChange: false,
-      reason: body.reason,
-    },
-    actor,
-    undefined,
-    body.title,
-  );
+  return writeDataset(ctx, datasetId, desiredOf(body), actor, undefined, body.title);
 }
 
 /**
- * Sets a dataset's access level (`PUT /v1/datasets/{id}/access-level`). Every
- * accepted call is a change, even to the same level (it then narrows nobody).
+ * Sets a dataset's access level (`PUT /v1/datasets/{id}/access-level`). Setting
+ * the level it already has writes nothing and returns the change that set it.
  */
 export async function setDatasetLevel(
   ctx: StoreContext,
@@ -245,10 +364,11 @@ export async function setDatasetLevel(
   const write = await writeDataset(
     ctx,
     datasetId,
-    { accessLevel, forceLevelChange: true, replaceOwner: false, reason },
+    { accessLevel, recordLevel: true, replaceOwner: false, reason },
     actor,
     expectedVersion,
   );
-  if (write.changeId === undefined) throw new StoreError('a level write must start a change');
-  return { dataset: write.dataset, changeId: write.changeId };
+  const changeId = write.changeId ?? write.lastChangeId;
+  if (changeId === undefined) throw new StoreError('a level write must have a change');
+  return { dataset: write.dataset, changeId };
 }

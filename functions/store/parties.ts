@@ -1,4 +1,5 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { z } from 'zod';
 import {
   type Organisation,
   type OrganisationPutBody,
@@ -33,16 +34,53 @@ export async function getResearcher(
   return getParsed(ctx, keys.researcher(researcherId), ResearcherSchema, consistent);
 }
 
-/** Result of a write that starts a change. */
+/**
+ * Result of a party write: the change it started, or, for a write that
+ * changed nothing (`unchanged`, nothing written), the change that brought the
+ * party to its current state.
+ */
 export interface PartyWrite<T> {
   readonly value: T;
-  readonly outcome: 'created' | 'updated';
+  readonly outcome: 'created' | 'updated' | 'unchanged';
   readonly changeId: string;
+}
+
+/** A party as stored (parsed), with the id of the change its last write started. */
+async function getStored<S extends z.ZodType>(
+  ctx: StoreContext,
+  key: { pk: string; sk: string },
+  schema: S,
+): Promise<{ value: z.infer<S>; lastChangeId?: string } | undefined> {
+  const { Item } = await ctx.doc.send(
+    new GetCommand({ TableName: ctx.tableName, Key: key, ConsistentRead: true }),
+  );
+  if (!Item) return undefined;
+  return {
+    value: schema.parse(Item),
+    ...(typeof Item.lastChangeId === 'string' && { lastChangeId: Item.lastChangeId }),
+  };
+}
+
+/** Whether two JSON values are equal, whatever the order of their keys. */
+function sameJson(a: unknown, b: unknown): boolean {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v)
+              .filter(([, x]) => x !== undefined)
+              .sort(([x], [y]) => (x < y ? -1 : 1))
+              .map(([k, x]) => [k, canonical(x)]),
+          )
+        : v;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
 /**
  * Creates or replaces an organisation and its agreements, with an audit entry
  * and an `organisation-agreement-changed` change record, in one transaction.
+ * A body that matches what is stored writes nothing.
  */
 export async function putOrganisation(
   ctx: StoreContext,
@@ -51,7 +89,15 @@ export async function putOrganisation(
   actor: string,
 ): Promise<PartyWrite<Organisation>> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const current = await getOrganisation(ctx, organisationId, true);
+    const stored = await getStored(ctx, keys.organisation(organisationId), OrganisationSchema);
+    const current = stored?.value;
+    if (
+      current &&
+      stored.lastChangeId !== undefined &&
+      sameJson({ name: current.name, agreements: current.agreements }, body)
+    ) {
+      return { value: current, outcome: 'unchanged', changeId: stored.lastChangeId };
+    }
     const now = ctx.now();
     const organisation: Organisation = {
       organisationId,
@@ -79,6 +125,7 @@ export async function putOrganisation(
                   ...keys.organisation(organisationId),
                   type: 'organisation',
                   ...organisation,
+                  lastChangeId: change.changeId,
                 },
                 ...versionCondition(current?.version),
               },
@@ -112,7 +159,7 @@ export async function putOrganisation(
 /**
  * Creates or replaces a researcher, with an audit entry and an
  * `accreditation-changed` change record, in one transaction. The organisation
- * must exist.
+ * must exist. A body that matches what is stored writes nothing.
  */
 export async function putResearcher(
   ctx: StoreContext,
@@ -121,7 +168,14 @@ export async function putResearcher(
   actor: string,
 ): Promise<PartyWrite<Researcher>> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const current = await getResearcher(ctx, researcherId, true);
+    const stored = await getStored(ctx, keys.researcher(researcherId), ResearcherSchema);
+    const current = stored?.value;
+    if (current && stored.lastChangeId !== undefined) {
+      const { researcherId: _id, version: _v, updatedAt: _at, updatedBy: _by, ...asPut } = current;
+      if (sameJson(asPut, body)) {
+        return { value: current, outcome: 'unchanged', changeId: stored.lastChangeId };
+      }
+    }
     const now = ctx.now();
     const researcher: Researcher = {
       ...body,
@@ -158,6 +212,7 @@ export async function putResearcher(
                   ...refs.researcher(body.organisationId, researcherId),
                   type: 'researcher',
                   ...researcher,
+                  lastChangeId: change.changeId,
                 },
                 ...versionCondition(current?.version),
               },

@@ -194,7 +194,12 @@ export async function linkDataset(
       datasetId,
       datasetVersion: dataset.version,
       toLevel: dataset.accessLevel,
-      cause: { kind: 'dataset-added', datasetId, toLevel: dataset.accessLevel },
+      cause: {
+        kind: 'dataset-added',
+        datasetId,
+        datasetTitle: dataset.title,
+        toLevel: dataset.accessLevel,
+      },
     });
     const link: LinkItem = {
       projectId,

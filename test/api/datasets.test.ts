@@ -116,6 +116,26 @@ describe('GET /v1/datasets/{datasetId}', () => {
 });
 
 describe('PUT /v1/datasets/{datasetId}/access-level', () => {
+  it('to the level it already has writes nothing and returns the change that set it', async () => {
+    // Arrange: d-same moved to 2 by a first change.
+    await aDataset(ctx, 'd-same', 3);
+    const first = AccessLevelChangeResultSchema.parse(
+      await (await setLevel('d-same', { accessLevel: 2, reason: 'owner narrowed it' })).json(),
+    );
+    const before = await snapshot(ctx);
+
+    // Act
+    const res = await setLevel('d-same', { accessLevel: 2, reason: 'asked again' });
+
+    // Assert
+    expect(res.status).toBe(200);
+    const body = AccessLevelChangeResultSchema.parse(await res.json());
+    expect(body.changeId).toBe(first.changeId);
+    expect(body.dataset).toEqual(first.dataset);
+    expect(res.headers.get('etag')).toBe(`"${first.dataset.version}"`);
+    expect(await snapshot(ctx)).toEqual(before);
+  });
+
   it('changes the level and returns 200 { dataset, changeId }', async () => {
     await aDataset(ctx, 'd-level', 3);
     const res = await setLevel('d-level', { accessLevel: 2, reason: 'owner narrowed it' });

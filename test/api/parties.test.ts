@@ -79,6 +79,30 @@ describe('PUT and GET /v1/organisations/{organisationId}', () => {
     ]);
   });
 
+  it('writes nothing for a body that matches what is stored, and returns the change that set it', async () => {
+    // Arrange
+    const body = {
+      name: 'Org Same',
+      agreements: { AOCOA: { status: 'approved', approvedAt: '2025-01-01' } },
+    };
+    const first = OrganisationWriteResultSchema.parse(
+      await (await asAdmin('PUT', '/v1/organisations/org-same', body)).json(),
+    );
+    const before = await snapshot(ctx);
+
+    // Act: the same facts, keys in another order.
+    const res = await asAdmin('PUT', '/v1/organisations/org-same', {
+      agreements: { AOCOA: { approvedAt: '2025-01-01', status: 'approved' } },
+      name: 'Org Same',
+    });
+
+    // Assert
+    expect(res.status).toBe(200);
+    expect(OrganisationWriteResultSchema.parse(await res.json())).toEqual(first);
+    expect(res.headers.get('etag')).toBe('"1"');
+    expect(await snapshot(ctx)).toEqual(before);
+  });
+
   it('answers 404 for an unknown organisation', async () => {
     await expectProblem(await asAdmin('GET', '/v1/organisations/org-none'), 404);
   });
@@ -105,6 +129,28 @@ describe('PUT /v1/researchers/{researcherId}', () => {
     expect(write).toMatchObject({ researcherId: 'r-ada', organisationId: 'org-full', version: 1 });
     const replaced = await asAdmin('PUT', '/v1/researchers/r-ada', researcherBody('org-full'));
     expect(replaced.status).toBe(200);
+  });
+
+  it('writes nothing for a body that matches what is stored, and returns the change that set it', async () => {
+    const first = ResearcherWriteResultSchema.parse(
+      await (await asAdmin('PUT', '/v1/researchers/r-same', researcherBody('org-full'))).json(),
+    );
+    const before = await snapshot(ctx);
+
+    const res = await asAdmin('PUT', '/v1/researchers/r-same', researcherBody('org-full'));
+
+    expect(res.status).toBe(200);
+    expect(ResearcherWriteResultSchema.parse(await res.json())).toEqual(first);
+    expect(await snapshot(ctx)).toEqual(before);
+
+    // A changed fact is a write again.
+    const renamed = await asAdmin('PUT', '/v1/researchers/r-same', {
+      ...researcherBody('org-full'),
+      name: 'Ada Renamed',
+    });
+    const write = ResearcherWriteResultSchema.parse(await renamed.json());
+    expect(write.version).toBe(2);
+    expect(write.changeId).not.toBe(first.changeId);
   });
 
   it('answers 400 naming organisationId for an unknown organisation, and changes nothing', async () => {

@@ -684,12 +684,16 @@ describe('hostile input on every endpoint that takes input', () => {
           updated: number;
           unchanged: number;
           errors: unknown[];
+          changes: unknown[];
+          complete: boolean;
         };
         expect({ ...result, errors: result.errors.length }).toEqual({
           created: 0,
           updated: 0,
           unchanged: 0,
           errors: rows,
+          changes: [],
+          complete: true,
         });
       }),
       { numRuns: IMPORT_ROW_RUNS, seed: SEED },

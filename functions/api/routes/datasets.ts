@@ -24,8 +24,13 @@ import {
   setDatasetLevel,
 } from '../../store/index.js';
 import { actorOf, endpoint } from '../authorization.js';
-import { DEFAULT_IMPORT_REASON, importDatasets, rowsFromCsv } from '../imports.js';
-import { AUTH_PROBLEMS, jsonResponse, problemResponses } from '../openapi.js';
+import {
+  DEFAULT_IMPORT_REASON,
+  IMPORT_BUDGET_MS,
+  importDatasets,
+  rowsFromCsv,
+} from '../imports.js';
+import { AUTH_PROBLEMS, CHANGE_ID, ETAG, jsonResponse, problemResponses } from '../openapi.js';
 import {
   DatasetParams,
   DEFAULT_PAGE_SIZE,
@@ -52,8 +57,8 @@ const putDatasetRoute = createRoute({
   ...endpoint('putDataset'),
   request: { params: DatasetParams, body: jsonBody(DatasetPutBodySchema) },
   responses: {
-    200: jsonResponse(DatasetSchema, 'Updated (or unchanged)'),
-    201: jsonResponse(DatasetSchema, 'Created'),
+    200: jsonResponse(DatasetSchema, 'Updated (or unchanged)', { ...ETAG, ...CHANGE_ID }),
+    201: jsonResponse(DatasetSchema, 'Created', { ...ETAG, ...CHANGE_ID }),
     ...problemResponses(400, ...AUTH_PROBLEMS, 413, 415, 503),
   },
 });
@@ -62,7 +67,7 @@ const getDatasetRoute = createRoute({
   ...endpoint('getDataset'),
   request: { params: DatasetParams },
   responses: {
-    200: jsonResponse(DatasetSchema, 'The dataset'),
+    200: jsonResponse(DatasetSchema, 'The dataset', ETAG),
     ...problemResponses(400, ...AUTH_PROBLEMS, 404),
   },
 });
@@ -75,7 +80,11 @@ const setLevelRoute = createRoute({
     body: jsonBody(AccessLevelChangeBodySchema),
   },
   responses: {
-    200: jsonResponse(AccessLevelChangeResultSchema, 'Changed; follow `changeId` for propagation'),
+    200: jsonResponse(
+      AccessLevelChangeResultSchema,
+      'Changed; follow `changeId` for propagation',
+      ETAG,
+    ),
     ...problemResponses(400, ...AUTH_PROBLEMS, 404, 412, 413, 415, 503),
   },
 });
@@ -208,6 +217,7 @@ export function registerDatasetRoutes(app: ApiApp, ctx: StoreContext): void {
   });
 
   app.openapi(importRoute, async (c) => {
+    const deadline = Date.now() + IMPORT_BUDGET_MS;
     const type = mediaType(c.req.header('content-type'));
     let rows: readonly unknown[];
     let reason: string;
@@ -227,6 +237,9 @@ export function registerDatasetRoutes(app: ApiApp, ctx: StoreContext): void {
         'Send the datasets as application/json ({ "datasets": [...] }) or text/csv.',
       );
     }
-    return c.json(await importDatasets(ctx, rows, reason, actorOf(c)), 200);
+    return c.json(
+      await importDatasets(ctx, rows, reason, actorOf(c), () => Date.now() > deadline),
+      200,
+    );
   });
 }
