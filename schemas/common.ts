@@ -25,6 +25,22 @@ export const ClassificationSchema = AccessLevelSchema.nullable().meta({
 });
 export type Classification = z.infer<typeof ClassificationSchema>;
 
+/**
+ * A project's level: the lowest level of its datasets, or `null` while it has
+ * none (no datasets, or one is unclassified). Its own schema, not
+ * `AccessLevel` made nullable: that would be documented as
+ * `allOf: [AccessLevel, ...]`, which rejects `null`.
+ */
+export const ProjectLevelSchema = z
+  .int({ error: 'must be an integer access level from 0 to 3, or null' })
+  .min(0, { error: 'must be an integer access level from 0 to 3, or null' })
+  .max(3, { error: 'must be an integer access level from 0 to 3, or null' })
+  .nullable()
+  .meta({
+    id: 'ProjectLevel',
+    description: 'Access level 0..3, or null while the project has no level',
+  });
+
 /** The four safe-setting routes, in the order used everywhere. */
 export const ROUTES = ['safe-room', 'safepod', 'aoc-office', 'aoc-remote'] as const;
 export const RouteSchema = z

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import {
-  AccessLevelSchema,
   IdSchema,
+  ProjectLevelSchema,
   ProjectStatusSchema,
   RoutesSchema,
   TimestampSchema,
@@ -14,7 +14,7 @@ export const EVENT_SOURCE = 'srs.access';
 /** One side of a project access transition. */
 export const ProjectAccessStateSchema = z
   .object({
-    accessLevel: AccessLevelSchema.nullable(),
+    accessLevel: ProjectLevelSchema,
     status: ProjectStatusSchema,
     routes: RoutesSchema,
   })

@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import {
-  AccessLevelSchema,
   ClassificationSchema,
   IdSchema,
+  ProjectLevelSchema,
   ProjectStatusSchema,
   RoutesSchema,
 } from './common.js';
@@ -11,8 +11,8 @@ import {
 export const ProjectImpactSchema = z
   .object({
     projectId: IdSchema,
-    fromLevel: AccessLevelSchema.nullable(),
-    toLevel: AccessLevelSchema.nullable(),
+    fromLevel: ProjectLevelSchema,
+    toLevel: ProjectLevelSchema,
     fromStatus: ProjectStatusSchema,
     toStatus: ProjectStatusSchema,
   })

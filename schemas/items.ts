@@ -1,9 +1,9 @@
 import * as z from 'zod';
 import { ChangeRecordSchema } from './change.js';
 import {
-  AccessLevelSchema,
   ClassificationSchema,
   IdSchema,
+  ProjectLevelSchema,
   ProjectStatusSchema,
   TimestampSchema,
 } from './common.js';
@@ -23,9 +23,7 @@ export const SummaryItemSchema = ProjectAccessSchema.extend({
   changeId: IdSchema.optional(),
   cause: CauseSchema.optional(),
   /** Level and status before the last write, so a redelivered change can finish its claims. */
-  previous: z
-    .object({ accessLevel: AccessLevelSchema.nullable(), status: ProjectStatusSchema })
-    .optional(),
+  previous: z.object({ accessLevel: ProjectLevelSchema, status: ProjectStatusSchema }).optional(),
   /**
    * The researchers the last write's change notified on this project, so that
    * a redelivered change claims and counts exactly those, whoever has joined,

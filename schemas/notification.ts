@@ -1,9 +1,9 @@
 import * as z from 'zod';
 import {
-  AccessLevelSchema,
   ClassificationSchema,
   IdSchema,
   InstantSchema,
+  ProjectLevelSchema,
   RoutesSchema,
   TimestampSchema,
 } from './common.js';
@@ -26,6 +26,8 @@ export const CauseSchema = z
   .object({
     kind: CauseKindSchema,
     datasetId: IdSchema.optional(),
+    /** The dataset's title when the change was made, for the message. */
+    datasetTitle: z.string().optional(),
     organisationId: IdSchema.optional(),
     researcherId: IdSchema.optional(),
     agreement: AgreementKindSchema.optional(),
@@ -40,7 +42,7 @@ export type Cause = z.infer<typeof CauseSchema>;
 
 /** The project level before and after a change (`null` when the project has no level). */
 export const LevelTransitionSchema = z
-  .object({ from: AccessLevelSchema.nullable(), to: AccessLevelSchema.nullable() })
+  .object({ from: ProjectLevelSchema, to: ProjectLevelSchema })
   .meta({ id: 'LevelTransition' });
 export type LevelTransition = z.infer<typeof LevelTransitionSchema>;
 

@@ -1,9 +1,9 @@
 import * as z from 'zod';
 import {
-  AccessLevelSchema,
   ClassificationSchema,
   IdSchema,
   LabelSchema,
+  ProjectLevelSchema,
   ProjectStatusSchema,
   RoutesSchema,
   TimestampSchema,
@@ -47,7 +47,7 @@ export type LimitingDataset = z.infer<typeof LimitingDatasetSchema>;
 /** The derived access of a project, computed from its datasets (DESIGN.md section 2). */
 export const ProjectSummarySchema = z
   .object({
-    accessLevel: AccessLevelSchema.nullable(),
+    accessLevel: ProjectLevelSchema,
     status: ProjectStatusSchema,
     routes: RoutesSchema,
     limitingDatasets: z.array(LimitingDatasetSchema),

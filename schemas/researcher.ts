@@ -1,10 +1,10 @@
 import * as z from 'zod';
 import {
-  AccessLevelSchema,
   DenyReasonSchema,
   IdSchema,
   InstantSchema,
   LabelSchema,
+  ProjectLevelSchema,
   RouteSchema,
   RoutesSchema,
   TimestampSchema,
@@ -71,7 +71,7 @@ export const ResearcherAccessSchema = z
   .object({
     projectId: IdSchema,
     researcherId: IdSchema,
-    projectAccessLevel: AccessLevelSchema.nullable(),
+    projectAccessLevel: ProjectLevelSchema,
     routes: RoutesSchema,
     denied: z.array(DeniedRouteSchema),
   })

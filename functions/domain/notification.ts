@@ -45,13 +45,17 @@ const list = (routes: readonly Route[], conjunction: 'and' | 'or'): string => {
     : `${labels.slice(0, -1).join(', ')} ${conjunction} ${labels[labels.length - 1]}`;
 };
 
+/** A dataset named by title and id, or by id when the cause has no title. */
+const datasetName = (cause: Cause): string =>
+  cause.datasetTitle ? `"${cause.datasetTitle}" (${cause.datasetId})` : `${cause.datasetId}`;
+
 /** One sentence naming the cause of a narrowing. */
 export function describeCause(cause: Cause): string {
   switch (cause.kind) {
     case 'dataset-level-changed':
-      return `the access level of dataset ${cause.datasetId} changed from ${levelText(cause.fromLevel)} to ${levelText(cause.toLevel)}`;
+      return `the access level of dataset ${datasetName(cause)} changed from ${levelText(cause.fromLevel)} to ${levelText(cause.toLevel)}`;
     case 'dataset-added':
-      return `dataset ${cause.datasetId} (${levelText(cause.toLevel)}) was added to the project`;
+      return `dataset ${datasetName(cause)} (${levelText(cause.toLevel)}) was added to the project`;
     case 'organisation-agreement-changed':
       return `the ${cause.agreement ?? 'connectivity'} agreement of your organisation ${cause.organisationId} changed${cause.fromStatus !== undefined ? ` from ${cause.fromStatus ?? 'none'} to ${cause.toStatus ?? 'none'}` : ''}`;
     case 'accreditation-changed':
@@ -99,7 +103,7 @@ export function buildNotification(notice: NarrowingNotice): Notification {
     removedRoutes: [...removedRoutes],
     remainingRoutes: [...remainingRoutes],
     contact,
-    subject: `SRS access to project ${projectId} has narrowed`,
+    subject: `SRS access to project ${project} has narrowed`,
     message,
   };
 }

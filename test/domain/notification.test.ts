@@ -164,6 +164,34 @@ describe('buildNotification', () => {
     expect(buildNotification(aNotice({ cause: added })).message).toContain('new-survey');
   });
 
+  it('names the dataset and the project by title and id, in the message and the project in the subject', () => {
+    const levelChanged: Cause = {
+      kind: 'dataset-level-changed',
+      datasetId: 'ashe-2024',
+      datasetTitle: 'Annual Survey of Hours and Earnings 2024',
+      fromLevel: 3,
+      toLevel: 1,
+    };
+    const added: Cause = {
+      kind: 'dataset-added',
+      datasetId: 'new-survey',
+      datasetTitle: 'A new survey',
+      toLevel: 1,
+    };
+
+    const changed = buildNotification(aNotice({ cause: levelChanged }));
+    const joined = buildNotification(aNotice({ cause: added }));
+
+    expect(changed.message).toContain(
+      'dataset "Annual Survey of Hours and Earnings 2024" (ashe-2024) changed from level 3 to level 1',
+    );
+    expect(changed.message).toContain('project "Labour market flows" (labour-flows)');
+    expect(changed.subject).toBe(
+      'SRS access to project "Labour market flows" (labour-flows) has narrowed',
+    );
+    expect(joined.message).toContain('dataset "A new survey" (new-survey) (level 1) was added');
+  });
+
   it('uses the project id when the title is not known', () => {
     const n = buildNotification(aNotice({ projectTitle: undefined }));
 

@@ -17,8 +17,10 @@ import { awsCallsDir } from '../support/dynamo.js';
 import { fullAoc } from '../support/factories.js';
 import {
   eventBridgeAccepts,
+  type FakeAnswer,
   fakeClientConfig,
   fakeTransport,
+  type SentRequest,
   sesAccepts,
 } from '../support/fake-aws.js';
 import { type Pipeline, startPipeline } from '../support/pipeline.js';
@@ -79,5 +81,97 @@ describe('delivery by SES and events by EventBridge, as deployed', () => {
     expect(entries.map((e) => e.DetailType)).toEqual(
       expect.arrayContaining(['ProjectAccessChanged', 'ResearcherRoutesNarrowed']),
     );
+  });
+
+  /** The refusals SES gives for its sending rate and quota, in turn. */
+  const refusals: FakeAnswer[] = [
+    {
+      status: 429,
+      headers: { 'x-amzn-errortype': 'TooManyRequestsException' },
+      body: { message: 'Too many requests' },
+    },
+    {
+      status: 400,
+      headers: { 'x-amzn-errortype': 'LimitExceededException' },
+      body: { message: 'Sending quota exceeded' },
+    },
+    {
+      status: 400,
+      headers: { 'x-amzn-errortype': 'Throttling' },
+      body: { message: 'Maximum sending rate exceeded.' },
+    },
+  ];
+
+  /** SES refusing the first `refused` sends of every message, then accepting it. */
+  function throttlingSes(refused: number) {
+    const attempts = new Map<string, number>();
+    const accepted: string[] = [];
+    const notificationOf = (r: SentRequest) =>
+      String(
+        (r.body as { EmailTags?: { Value: string }[] } | undefined)?.EmailTags?.[0]?.Value ?? '',
+      );
+    const transport = fakeTransport((request) => {
+      const id = notificationOf(request);
+      const n = (attempts.get(id) ?? 0) + 1;
+      attempts.set(id, n);
+      if (n <= refused) return refusals[(n - 1) % refusals.length] as FakeAnswer;
+      accepted.push(id);
+      return sesAccepts();
+    });
+    return { transport, attempts, accepted };
+  }
+
+  async function narrowFour(refused: number, retry: { attempts: number }) {
+    const ses = throttlingSes(refused);
+    const client = recordAwsCalls(
+      new SESv2Client(fakeClientConfig(ses.transport)),
+      'ses',
+      awsCallsDir(),
+    );
+    const pipeline = await startPipeline('aws-ses-throttling', {
+      sender: new SesSender({
+        from: TEST_SENDER,
+        client,
+        retry: { ...retry, baseMs: 5, capMs: 20 },
+      }),
+    });
+    p = pipeline;
+    const { ctx } = pipeline;
+    const researchers = ['r1', 'r2', 'r3', 'r4'];
+    await anOrganisation(ctx, 'org', fullAoc());
+    for (const r of researchers) await aResearcher(ctx, r, 'org');
+    await aDataset(ctx, 'd1', 3);
+    await pipeline.applied(...(await aProject(ctx, 'p1', ['d1'], researchers)));
+    const { changeId } = await setDatasetLevel(ctx, 'd1', 1, 'owner asks', ACTOR);
+    await pipeline.applied(changeId);
+    const notices = await Promise.all(
+      researchers.map(async (r) => (await listNotifications(ctx, r)).items),
+    );
+    return { ses, notices: notices.flat() };
+  }
+
+  it('retries sends SES refuses for its rate or quota, with back-off: every notice sent once', async () => {
+    // Act: SES refuses each message three times (each kind of refusal once) before accepting it.
+    const { ses, notices } = await narrowFour(3, { attempts: 8 });
+
+    // Assert: four notices, each accepted by SES exactly once after its three refusals
+    expect(notices).toHaveLength(4);
+    for (const n of notices) expect(n.deliveredAt).toBeDefined();
+    const ids = notices.map((n) => n.notificationId).sort();
+    expect([...ses.accepted].sort()).toEqual(ids);
+    expect(ids.map((id) => ses.attempts.get(id))).toEqual([4, 4, 4, 4]);
+  });
+
+  it('a send still refused after its attempts fails its record, and the redelivery sends it once', async () => {
+    // Act: two attempts per invocation, three refusals per message: the first
+    // delivery of each record fails, its redelivery is refused once more, then sent.
+    const { ses, notices } = await narrowFour(3, { attempts: 2 });
+
+    // Assert: nothing lost, nothing twice, nothing parked (expectClean after each test)
+    expect(notices).toHaveLength(4);
+    for (const n of notices) expect(n.deliveredAt).toBeDefined();
+    const ids = notices.map((n) => n.notificationId).sort();
+    expect([...ses.accepted].sort()).toEqual(ids);
+    expect(ids.map((id) => ses.attempts.get(id))).toEqual([4, 4, 4, 4]);
   });
 });

@@ -237,7 +237,7 @@ describe('adding a dataset', () => {
       removedRoutes: ['aoc-office', 'aoc-remote'],
       remainingRoutes: ['safe-room', 'safepod'],
     });
-    expect(items[0]?.message).toContain('dataset d1');
+    expect(items[0]?.message).toContain('dataset "Dataset d1" (d1) (level 1) was added');
   });
 });
 

@@ -19,7 +19,7 @@ import {
   type StoreContext,
 } from '../../store/index.js';
 import { actorOf, endpoint } from '../authorization.js';
-import { AUTH_PROBLEMS, jsonResponse, problemResponses } from '../openapi.js';
+import { AUTH_PROBLEMS, ETAG, jsonResponse, problemResponses } from '../openapi.js';
 import {
   DEFAULT_PAGE_SIZE,
   decodePageToken,
@@ -44,8 +44,8 @@ const putOrganisationRoute = createRoute({
     },
   },
   responses: {
-    200: jsonResponse(OrganisationWriteResultSchema, 'Replaced; follow `changeId`'),
-    201: jsonResponse(OrganisationWriteResultSchema, 'Created'),
+    200: jsonResponse(OrganisationWriteResultSchema, 'Replaced; follow `changeId`', ETAG),
+    201: jsonResponse(OrganisationWriteResultSchema, 'Created', ETAG),
     ...problemResponses(400, ...AUTH_PROBLEMS, 413, 415, 503),
   },
 });
@@ -54,7 +54,11 @@ const getOrganisationRoute = createRoute({
   ...endpoint('getOrganisation'),
   request: { params: OrganisationParams },
   responses: {
-    200: jsonResponse(OrganisationViewSchema, 'The organisation and the routes it permits now'),
+    200: jsonResponse(
+      OrganisationViewSchema,
+      'The organisation and the routes it permits now',
+      ETAG,
+    ),
     ...problemResponses(400, ...AUTH_PROBLEMS, 404),
   },
 });
@@ -66,8 +70,8 @@ const putResearcherRoute = createRoute({
     body: { required: true, content: { 'application/json': { schema: ResearcherPutBodySchema } } },
   },
   responses: {
-    200: jsonResponse(ResearcherWriteResultSchema, 'Replaced; follow `changeId`'),
-    201: jsonResponse(ResearcherWriteResultSchema, 'Created'),
+    200: jsonResponse(ResearcherWriteResultSchema, 'Replaced; follow `changeId`', ETAG),
+    201: jsonResponse(ResearcherWriteResultSchema, 'Created', ETAG),
     ...problemResponses(400, ...AUTH_PROBLEMS, 413, 415, 503),
   },
 });

@@ -19,7 +19,7 @@ import {
   unlinkDataset,
 } from '../../store/index.js';
 import { actorOf, endpoint } from '../authorization.js';
-import { AUTH_PROBLEMS, jsonResponse, problemResponses } from '../openapi.js';
+import { AUTH_PROBLEMS, ETAG, jsonResponse, problemResponses } from '../openapi.js';
 import {
   notFound,
   ProjectDatasetParams,
@@ -37,8 +37,8 @@ const putProjectRoute = createRoute({
     body: { required: true, content: { 'application/json': { schema: ProjectPutBodySchema } } },
   },
   responses: {
-    200: jsonResponse(ProjectSchema, 'Renamed (or unchanged)'),
-    201: jsonResponse(ProjectSchema, 'Created'),
+    200: jsonResponse(ProjectSchema, 'Renamed (or unchanged)', ETAG),
+    201: jsonResponse(ProjectSchema, 'Created', ETAG),
     ...problemResponses(400, ...AUTH_PROBLEMS, 413, 415, 503),
   },
 });
