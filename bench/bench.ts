@@ -1,5 +1,5 @@
 /**
- * The three benchmarks of DESIGN.md section 9 in one call, full size or
+ * The three benchmarks (access query, fan-out, cold start) in one call, full size or
  * `quick` (small, only to check that everything works), against a DynamoDB
  * Local the caller provides.
  */

@@ -1,6 +1,6 @@
 /**
  * The shape of `bench/results.json`, the check that every required key is
- * there, the targets of DESIGN.md section 9 and the table printed on stdout.
+ * there, the targets each figure is held to and the table printed on stdout.
  */
 import type { AccessQueryResult } from './access-query.js';
 import type { ColdStartResult } from './cold-start.js';
@@ -67,7 +67,7 @@ export function missingKeys(results: unknown): string[] {
   return missing;
 }
 
-/** One target of DESIGN.md section 9 and whether this run met it. */
+/** One target a figure is held to, and whether this run met it. */
 export interface Target {
   readonly name: string;
   readonly value: number;

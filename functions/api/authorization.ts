@@ -255,7 +255,8 @@ export function endpoint<K extends RouteId>(id: K) {
     summary: rule.summary,
     description: `Who: ${describeAudience(widened)}.`,
     tags: [rule.tag],
-    ...(widened.public ? {} : { security: [{ bearer: [] }] }),
+    // Open routes say so (`security: []`) rather than leaving it to the document's default.
+    security: widened.public ? [] : [{ bearer: [] }],
   };
 }
 

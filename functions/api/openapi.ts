@@ -65,7 +65,7 @@ const PROBLEM_DESCRIPTIONS: Record<ProblemStatus, string> = {
   413: 'The body is over 1 MiB',
   415: 'Unsupported Content-Type',
   500: 'Unexpected error',
-  503: 'Too much contention; retry shortly (nothing changed)',
+  503: 'The table is throttling or too contended; retry after Retry-After (nothing changed)',
 };
 
 type ProblemResponses<S extends ProblemStatus> = {
@@ -91,5 +91,8 @@ export function problemResponses<S extends ProblemStatus>(...statuses: S[]): Pro
   return out as ProblemResponses<S>;
 }
 
-/** The problems every authenticated endpoint can answer. */
-export const AUTH_PROBLEMS = [401, 403] as const;
+/**
+ * The problems every authenticated endpoint that reads or writes the table can
+ * answer: bad input, credentials, role, and DynamoDB throttling or contention.
+ */
+export const COMMON_PROBLEMS = [400, 401, 403, 503] as const;

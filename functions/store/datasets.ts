@@ -1,8 +1,4 @@
-import {
-  GetCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import {
   type Classification,
   type Dataset,
@@ -15,7 +11,7 @@ import type { StoreContext } from './context.js';
 import { ContentionError, NotFoundError, StoreError, VersionConflictError } from './errors.js';
 import { keys } from './keys.js';
 import { batchGet } from './projects.js';
-import { getParsed } from './read.js';
+import { getParsed, getStored, type Stored, storedOf } from './read.js';
 import { isConditionFailure, MAX_ATTEMPTS, versionCondition } from './tx.js';
 
 /** A level change was requested without the reason the audit trail needs. */
@@ -65,29 +61,7 @@ interface Desired {
 }
 
 /** A dataset as stored, with the id of the last change that set its level. */
-interface Stored {
-  readonly dataset: Dataset;
-  readonly lastChangeId?: string | undefined;
-}
-
-function storedOf(item: Record<string, unknown>): Stored {
-  const { lastChangeId } = item;
-  return {
-    dataset: DatasetSchema.parse(item),
-    ...(typeof lastChangeId === 'string' && { lastChangeId }),
-  };
-}
-
-async function getStored(ctx: StoreContext, datasetId: string): Promise<Stored | undefined> {
-  const out = await ctx.doc.send(
-    new GetCommand({
-      TableName: ctx.tableName,
-      Key: keys.dataset(datasetId),
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item ? storedOf(out.Item) : undefined;
-}
+type StoredDataset = Stored<Dataset>;
 
 /** What a dataset write would do, planned from the stored item: nothing, or one transaction. */
 type Plan =
@@ -106,14 +80,14 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 function planWrite(
   ctx: StoreContext,
   datasetId: string,
-  stored: Stored | undefined,
+  stored: StoredDataset | undefined,
   desired: Desired,
   actor: string,
   createTitle?: string,
 ): Plan {
   const now = ctx.now();
   const at = now.toISOString();
-  const current = stored?.dataset;
+  const current = stored?.value;
   if (current === undefined && createTitle === undefined) {
     throw new NotFoundError('dataset', datasetId);
   }
@@ -224,17 +198,12 @@ async function writeDataset(
   createTitle?: string,
 ): Promise<DatasetWrite> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const stored = await getStored(ctx, datasetId);
-    if (expectedVersion !== undefined && stored?.dataset.version !== expectedVersion) {
+    const stored = await getStored(ctx, keys.dataset(datasetId), DatasetSchema);
+    if (expectedVersion !== undefined && stored?.value.version !== expectedVersion) {
       if (stored === undefined && createTitle === undefined) {
         throw new NotFoundError('dataset', datasetId);
       }
-      throw new VersionConflictError(
-        'dataset',
-        datasetId,
-        expectedVersion,
-        stored?.dataset.version,
-      );
+      throw new VersionConflictError('dataset', datasetId, expectedVersion, stored?.value.version);
     }
     const plan = planWrite(ctx, datasetId, stored, desired, actor, createTitle);
     if (plan.items === undefined) return plan.write;
@@ -271,13 +240,13 @@ export async function putDatasets(
   actor: string,
 ): Promise<(DatasetWrite | StoreError)[]> {
   const results: (DatasetWrite | StoreError)[] = new Array(entries.length);
-  const stored = new Map<string, Stored>();
+  const stored = new Map<string, StoredDataset>();
   for (const item of await batchGet(
     ctx,
     entries.map((e) => keys.dataset(e.datasetId)),
   )) {
-    const s = storedOf(item);
-    stored.set(s.dataset.datasetId, s);
+    const s = storedOf(DatasetSchema, item);
+    stored.set(s.value.datasetId, s);
   }
   const groups: { index: number; items: TransactItem[]; write: DatasetWrite }[][] = [[]];
   let size = 0;

@@ -1,5 +1,4 @@
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { z } from 'zod';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type Organisation,
   type OrganisationPutBody,
@@ -13,7 +12,7 @@ import { changePut, newChange } from './changes.js';
 import type { StoreContext } from './context.js';
 import { ContentionError, InvalidReferenceError } from './errors.js';
 import { keys, refs } from './keys.js';
-import { getParsed } from './read.js';
+import { getParsed, getStored } from './read.js';
 import { isConditionFailure, MAX_ATTEMPTS, versionCondition } from './tx.js';
 
 /** An organisation by id, or `undefined`. */
@@ -43,22 +42,6 @@ export interface PartyWrite<T> {
   readonly value: T;
   readonly outcome: 'created' | 'updated' | 'unchanged';
   readonly changeId: string;
-}
-
-/** A party as stored (parsed), with the id of the change its last write started. */
-async function getStored<S extends z.ZodType>(
-  ctx: StoreContext,
-  key: { pk: string; sk: string },
-  schema: S,
-): Promise<{ value: z.infer<S>; lastChangeId?: string } | undefined> {
-  const { Item } = await ctx.doc.send(
-    new GetCommand({ TableName: ctx.tableName, Key: key, ConsistentRead: true }),
-  );
-  if (!Item) return undefined;
-  return {
-    value: schema.parse(Item),
-    ...(typeof Item.lastChangeId === 'string' && { lastChangeId: Item.lastChangeId }),
-  };
 }
 
 /** Whether two JSON values are equal, whatever the order of their keys. */

@@ -13,6 +13,7 @@ import {
   signLocalToken,
 } from '../../functions/api/index.js';
 import type { StoreContext } from '../../functions/store/index.js';
+import { validated } from '../support/openapi-responses.js';
 import {
   apiOnFreshTable,
   type Caller,
@@ -142,7 +143,9 @@ describe('local bearer tokens', () => {
 describe('API Gateway claims', () => {
   let gatewayApp: ApiApp;
   beforeAll(() => {
-    gatewayApp = createApp({ ctx, auth: apiGatewayAuthenticator(), logger: captureLogs() });
+    gatewayApp = validated(
+      createApp({ ctx, auth: apiGatewayAuthenticator(), logger: captureLogs() }),
+    );
   });
 
   /** A request as hono/aws-lambda presents it: the Lambda event in `c.env.event`. */

@@ -223,7 +223,9 @@ describe('POST /v1/dataset-imports at its largest size', () => {
 
   it('creates 5,000 rows, then moves the level of all 5,000 and reports the change each row started', async () => {
     // Each request runs as the deployed api function, so the permissions test
-    // holds its duration to that function's timeout in the template.
+    // holds its duration to that function's timeout in the template. The
+    // test's own timeout is generous on purpose: a loaded machine may need
+    // several requests, and speed is measured in the bench, not here.
     const datasets = (shift: number): Row[] =>
       Array.from({ length: 5000 }, (_, i) => ({
         datasetId: `big-${String(i).padStart(4, '0')}`,
@@ -258,7 +260,7 @@ describe('POST /v1/dataset-imports at its largest size', () => {
     const again = await importAll(datasets(1));
     expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 5000, changes: [] });
     expect(await listAudit(ctx, keys.dataset('big-0000').pk)).toHaveLength(2);
-  }, 180_000);
+  }, 600_000);
 });
 
 describe('importDatasets', () => {

@@ -15,6 +15,7 @@ import {
   ResearcherAccessSchema,
 } from '../../schemas/index.js';
 import { noAoc } from '../support/factories.js';
+import { validated } from '../support/openapi-responses.js';
 import { aDataset, anOrganisation, aProject, aResearcher } from '../support/seed.js';
 import {
   apiOnFreshTable,
@@ -156,11 +157,13 @@ describe('GET /v1/projects/{projectId}/access', () => {
         return Reflect.get(target, prop, receiver);
       },
     });
-    const counted = createApp({
-      ctx: { ...ctx, doc: counting },
-      auth: localJwtAuthenticator(SECRET),
-      logger: captureLogs(),
-    });
+    const counted = validated(
+      createApp({
+        ctx: { ...ctx, doc: counting },
+        auth: localJwtAuthenticator(SECRET),
+        logger: captureLogs(),
+      }),
+    );
     const res = await send(
       counted,
       { method: 'GET', path: '/v1/projects/p-1/access' },

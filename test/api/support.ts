@@ -16,7 +16,7 @@ import { asApi, invocation } from '../../local/aws-calls.js';
 import { CursorItemSchema, ProblemSchema } from '../../schemas/index.js';
 import { awsCallsDir, freshTable } from '../support/dynamo.js';
 import { fullAoc } from '../support/factories.js';
-import { validatingResponses } from '../support/openapi-responses.js';
+import { validated } from '../support/openapi-responses.js';
 import { aDataset, anOrganisation, aProject, aResearcher } from '../support/seed.js';
 
 /** The local signing secret of the tests. */
@@ -78,7 +78,8 @@ export async function apiOnFreshTable(prefix: string) {
   const app = createApp({ ctx, auth: localJwtAuthenticator(SECRET), logger: logs });
   // Requests run as the deployed `api` function, whose AWS calls are recorded.
   // Every response is held to the OpenAPI document the app serves.
-  app.request = validatingResponses(asApi(awsCallsDir(), app.request)) as typeof app.request;
+  app.request = asApi(awsCallsDir(), app.request) as typeof app.request;
+  validated(app);
   return { ctx, app, logs, tokens: await tokensFor() };
 }
 

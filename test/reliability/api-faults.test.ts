@@ -22,6 +22,7 @@ import {
 import { ProblemSchema } from '../../schemas/index.js';
 import { captureLogs, type RequestSpec, SECRET, send, tokensFor } from '../api/support.js';
 import { fullAoc, officeAoc } from '../support/factories.js';
+import { validated } from '../support/openapi-responses.js';
 import { aDataset, anOrganisation, aProject, aResearcher } from '../support/seed.js';
 import { type DrivenTable, drivenTable } from './support/driven-table.js';
 import { type Scope, scopedItems, scopedSnapshot } from './support/scope.js';
@@ -249,11 +250,13 @@ afterAll(async () => {
 async function faultyApi() {
   const plan = new WirePlan();
   const doc = plan.client();
-  const app: ApiApp = createApp({
-    ctx: { doc, tableName: table.tableName, now: () => new Date() },
-    auth: localJwtAuthenticator(SECRET),
-    logger: captureLogs(),
-  });
+  const app: ApiApp = validated(
+    createApp({
+      ctx: { doc, tableName: table.tableName, now: () => new Date() },
+      auth: localJwtAuthenticator(SECRET),
+      logger: captureLogs(),
+    }),
+  );
   const { admin } = await tokensFor();
   return { plan, app, admin, close: () => doc.destroy() };
 }

@@ -9,8 +9,13 @@
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsPlugin from 'ajv-formats';
+import type { ApiApp } from '../../functions/api/index.js';
 
-type Request = (input: string, init?: RequestInit) => Response | Promise<Response>;
+type Request = (
+  input: string,
+  init?: RequestInit,
+  ...rest: unknown[]
+) => Response | Promise<Response>;
 
 interface MediaObject {
   schema?: unknown;
@@ -117,12 +122,18 @@ export function responseChecker(document: Document) {
  */
 export function validatingResponses(request: Request): Request {
   let checker: Promise<ReturnType<typeof responseChecker>> | undefined;
-  return async (input, init) => {
+  return async (input, init, ...rest) => {
     checker ??= Promise.resolve(request('/v1/openapi.json')).then(async (r) =>
       responseChecker((await r.json()) as Document),
     );
-    const response = await request(input, init);
+    const response = await request(input, init, ...rest);
     await (await checker)(init?.method ?? 'GET', input, response);
     return response;
   };
+}
+
+/** `app`, its `request` checked by {@link validatingResponses}. */
+export function validated(app: ApiApp): ApiApp {
+  app.request = validatingResponses(app.request.bind(app) as Request) as ApiApp['request'];
+  return app;
 }

@@ -7,7 +7,7 @@ import {
 } from '../../../schemas/index.js';
 import { getChange, type StoreContext } from '../../store/index.js';
 import { endpoint } from '../authorization.js';
-import { AUTH_PROBLEMS, jsonResponse, problemResponses } from '../openapi.js';
+import { COMMON_PROBLEMS, jsonResponse, problemResponses } from '../openapi.js';
 import { ChangeParams, notFound } from '../params.js';
 import { checkAccess } from '../queries.js';
 import type { ApiApp } from '../types.js';
@@ -25,7 +25,7 @@ const checkAccessRoute = createRoute({
       AccessCheckResponseSchema,
       'The answer; an unknown project or researcher is `allowed: false`',
     ),
-    ...problemResponses(400, ...AUTH_PROBLEMS, 413, 415),
+    ...problemResponses(...COMMON_PROBLEMS, 413, 415),
   },
 });
 
@@ -34,7 +34,7 @@ const getChangeRoute = createRoute({
   request: { params: ChangeParams },
   responses: {
     200: jsonResponse(ChangeRecordSchema, 'The change and its progress'),
-    ...problemResponses(400, ...AUTH_PROBLEMS, 404),
+    ...problemResponses(...COMMON_PROBLEMS, 404),
   },
 });
 

@@ -30,7 +30,7 @@ import {
   importDatasets,
   rowsFromCsv,
 } from '../imports.js';
-import { AUTH_PROBLEMS, CHANGE_ID, ETAG, jsonResponse, problemResponses } from '../openapi.js';
+import { CHANGE_ID, COMMON_PROBLEMS, ETAG, jsonResponse, problemResponses } from '../openapi.js';
 import {
   DatasetParams,
   DEFAULT_PAGE_SIZE,
@@ -59,7 +59,7 @@ const putDatasetRoute = createRoute({
   responses: {
     200: jsonResponse(DatasetSchema, 'Updated (or unchanged)', { ...ETAG, ...CHANGE_ID }),
     201: jsonResponse(DatasetSchema, 'Created', { ...ETAG, ...CHANGE_ID }),
-    ...problemResponses(400, ...AUTH_PROBLEMS, 413, 415, 503),
+    ...problemResponses(...COMMON_PROBLEMS, 413, 415),
   },
 });
 
@@ -68,7 +68,7 @@ const getDatasetRoute = createRoute({
   request: { params: DatasetParams },
   responses: {
     200: jsonResponse(DatasetSchema, 'The dataset', ETAG),
-    ...problemResponses(400, ...AUTH_PROBLEMS, 404),
+    ...problemResponses(...COMMON_PROBLEMS, 404),
   },
 });
 
@@ -85,7 +85,7 @@ const setLevelRoute = createRoute({
       'Changed; follow `changeId` for propagation',
       ETAG,
     ),
-    ...problemResponses(400, ...AUTH_PROBLEMS, 404, 412, 413, 415, 503),
+    ...problemResponses(...COMMON_PROBLEMS, 404, 412, 413, 415),
   },
 });
 
@@ -94,7 +94,7 @@ const previewRoute = createRoute({
   request: { params: DatasetParams, body: jsonBody(AccessLevelPreviewBodySchema) },
   responses: {
     200: jsonResponse(ImpactSchema, 'What the change would do; nothing changed'),
-    ...problemResponses(400, ...AUTH_PROBLEMS, 404, 413, 415),
+    ...problemResponses(...COMMON_PROBLEMS, 404, 413, 415),
   },
 });
 
@@ -103,7 +103,7 @@ const historyRoute = createRoute({
   request: { params: DatasetParams, query: PageQuery },
   responses: {
     200: jsonResponse(AuditPageSchema, 'Audit entries, newest first'),
-    ...problemResponses(400, ...AUTH_PROBLEMS, 404),
+    ...problemResponses(...COMMON_PROBLEMS, 404),
   },
 });
 
@@ -112,7 +112,7 @@ const projectsRoute = createRoute({
   request: { params: DatasetParams, query: PageQuery },
   responses: {
     200: jsonResponse(ProjectRefPageSchema, 'A page of the projects using the dataset'),
-    ...problemResponses(400, ...AUTH_PROBLEMS, 404),
+    ...problemResponses(...COMMON_PROBLEMS, 404),
   },
 });
 
@@ -140,7 +140,7 @@ const importRoute = createRoute({
   },
   responses: {
     200: jsonResponse(DatasetImportResultSchema, 'Valid rows applied; invalid rows reported'),
-    ...problemResponses(400, ...AUTH_PROBLEMS, 413, 415),
+    ...problemResponses(...COMMON_PROBLEMS, 413, 415),
   },
 });
 

@@ -10,7 +10,7 @@ import type { ApiApp } from '../types.js';
 export const API_VERSION = '1.0.0';
 
 /** The `info` and top-level fields of the generated document. */
-export const OPENAPI_CONFIG = {
+export const OPENAPI_CONFIG: Parameters<ApiApp['getOpenAPI31Document']>[0] = {
   openapi: '3.1.0',
   info: {
     title: 'SRS access API',
@@ -19,8 +19,13 @@ export const OPENAPI_CONFIG = {
       'Dataset access levels, project levels, permitted routes and narrowing notifications of the Secure Research Service. ' +
       'Send `Authorization: Bearer <JWT>`; errors are `application/problem+json`. ' +
       'Writes return as soon as they are durable; follow `GET /v1/changes/{changeId}` until `applied` to read derived state.',
+    // No licence has been chosen for the project yet (package.json is private): say so.
+    license: { name: 'UNLICENSED: no licence granted; internal to the Secure Research Service' },
   },
-} as const;
+  // Relative: the document is served by the API it describes, wherever that is deployed.
+  servers: [{ url: '/', description: 'The API that serves this document' }],
+  security: [{ bearer: [] }],
+};
 
 const healthRoute = createRoute({
   ...endpoint('health'),

@@ -19,7 +19,7 @@ import {
   type StoreContext,
 } from '../../store/index.js';
 import { actorOf, endpoint } from '../authorization.js';
-import { AUTH_PROBLEMS, ETAG, jsonResponse, problemResponses } from '../openapi.js';
+import { COMMON_PROBLEMS, ETAG, jsonResponse, problemResponses } from '../openapi.js';
 import {
   DEFAULT_PAGE_SIZE,
   decodePageToken,
@@ -46,7 +46,7 @@ const putOrganisationRoute = createRoute({
   responses: {
     200: jsonResponse(OrganisationWriteResultSchema, 'Replaced; follow `changeId`', ETAG),
     201: jsonResponse(OrganisationWriteResultSchema, 'Created', ETAG),
-    ...problemResponses(400, ...AUTH_PROBLEMS, 413, 415, 503),
+    ...problemResponses(...COMMON_PROBLEMS, 413, 415),
   },
 });
 
@@ -59,7 +59,7 @@ const getOrganisationRoute = createRoute({
       'The organisation and the routes it permits now',
       ETAG,
     ),
-    ...problemResponses(400, ...AUTH_PROBLEMS, 404),
+    ...problemResponses(...COMMON_PROBLEMS, 404),
   },
 });
 
@@ -72,7 +72,7 @@ const putResearcherRoute = createRoute({
   responses: {
     200: jsonResponse(ResearcherWriteResultSchema, 'Replaced; follow `changeId`', ETAG),
     201: jsonResponse(ResearcherWriteResultSchema, 'Created', ETAG),
-    ...problemResponses(400, ...AUTH_PROBLEMS, 413, 415, 503),
+    ...problemResponses(...COMMON_PROBLEMS, 413, 415),
   },
 });
 
@@ -81,7 +81,7 @@ const notificationsRoute = createRoute({
   request: { params: ResearcherParams, query: PageQuery },
   responses: {
     200: jsonResponse(NotificationPageSchema, 'Notifications, newest first'),
-    ...problemResponses(400, ...AUTH_PROBLEMS, 404),
+    ...problemResponses(...COMMON_PROBLEMS, 404),
   },
 });
 

@@ -19,7 +19,7 @@ import {
   unlinkDataset,
 } from '../../store/index.js';
 import { actorOf, endpoint } from '../authorization.js';
-import { AUTH_PROBLEMS, ETAG, jsonResponse, problemResponses } from '../openapi.js';
+import { COMMON_PROBLEMS, ETAG, jsonResponse, problemResponses } from '../openapi.js';
 import {
   notFound,
   ProjectDatasetParams,
@@ -39,7 +39,7 @@ const putProjectRoute = createRoute({
   responses: {
     200: jsonResponse(ProjectSchema, 'Renamed (or unchanged)', ETAG),
     201: jsonResponse(ProjectSchema, 'Created', ETAG),
-    ...problemResponses(400, ...AUTH_PROBLEMS, 413, 415, 503),
+    ...problemResponses(...COMMON_PROBLEMS, 413, 415),
   },
 });
 
@@ -49,7 +49,7 @@ const linkRoute = createRoute({
   responses: {
     200: jsonResponse(ProjectDatasetLinkResultSchema, 'Already linked (the original change)'),
     201: jsonResponse(ProjectDatasetLinkResultSchema, 'Linked; follow `changeId`'),
-    ...problemResponses(400, ...AUTH_PROBLEMS, 404, 503),
+    ...problemResponses(...COMMON_PROBLEMS, 404, 413),
   },
 });
 
@@ -58,7 +58,7 @@ const unlinkRoute = createRoute({
   request: { params: ProjectDatasetParams },
   responses: {
     200: jsonResponse(ChangeRefSchema, 'Unlinked; follow `changeId`'),
-    ...problemResponses(400, ...AUTH_PROBLEMS, 404),
+    ...problemResponses(...COMMON_PROBLEMS, 404, 413),
   },
 });
 
@@ -68,7 +68,7 @@ const addMemberRoute = createRoute({
   responses: {
     200: jsonResponse(MembershipRefSchema, 'Already a member'),
     201: jsonResponse(MembershipRefSchema, 'Added'),
-    ...problemResponses(400, ...AUTH_PROBLEMS, 404),
+    ...problemResponses(...COMMON_PROBLEMS, 404, 413),
   },
 });
 
@@ -77,7 +77,7 @@ const removeMemberRoute = createRoute({
   request: { params: ProjectResearcherParams },
   responses: {
     200: jsonResponse(MembershipRefSchema, 'Removed'),
-    ...problemResponses(400, ...AUTH_PROBLEMS, 404),
+    ...problemResponses(...COMMON_PROBLEMS, 404, 413),
   },
 });
 
@@ -86,7 +86,7 @@ const projectAccessRoute = createRoute({
   request: { params: ProjectParams },
   responses: {
     200: jsonResponse(ProjectAccessSchema, "The project's derived access"),
-    ...problemResponses(400, ...AUTH_PROBLEMS, 404),
+    ...problemResponses(...COMMON_PROBLEMS, 404),
   },
 });
 
@@ -95,7 +95,7 @@ const researcherAccessRoute = createRoute({
   request: { params: ProjectResearcherParams },
   responses: {
     200: jsonResponse(ResearcherAccessSchema, 'Permitted routes and the reasons for the others'),
-    ...problemResponses(400, ...AUTH_PROBLEMS, 404),
+    ...problemResponses(...COMMON_PROBLEMS, 404),
   },
 });
 
