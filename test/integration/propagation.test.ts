@@ -195,7 +195,7 @@ describe('a dataset level change', () => {
       expect((await getSummary(p.ctx, id))?.accessLevel).toBe(2);
       expect((await getLink(p.ctx, id, 'd1'))?.accessLevel).toBe(2);
     }
-  }, 120_000);
+  }, 360_000);
 
   it('twice in quick succession converges to the last level', async () => {
     await anOrganisation(p.ctx, 'org', fullAoc());

@@ -57,7 +57,7 @@ export async function startPipeline(
     recordDir: awsCallsDir(),
   });
   const ctx: StoreContext = { ...system.ctx, doc: table.clients.doc };
-  const settle = (timeoutMs = 60_000) => system.poller.drain({ timeoutMs });
+  const settle = (timeoutMs = 180_000) => system.poller.drain({ timeoutMs });
   return {
     ...system,
     ctx,
