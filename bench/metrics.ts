@@ -183,7 +183,7 @@ export function round(value: number, digits = 2): number {
 }
 
 /** The propagation engine's bounded-concurrency map, for the floors and the naive run. */
-export { mapLimit } from '../functions/propagation/concurrency.js';
+export { mapLimit } from '../functions/commons/index.js';
 
 /** Where benchmarks report what they are doing; lines without a trailing newline. */
 export type Log = (line: string) => void;

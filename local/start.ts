@@ -15,7 +15,8 @@ import {
   localJwtSecretFromEnv,
   signLocalToken,
 } from '../functions/api/index.js';
-import { contactsFromEnv, logger } from '../functions/handlers/runtime.js';
+import { logger } from '../functions/commons/index.js';
+import { contactsFromEnv } from '../functions/handlers/runtime.js';
 import { TABLE } from '../functions/store/index.js';
 import { asApi, recordingDirFromEnv } from './aws-calls.js';
 import { FileCheckpointStore } from './checkpoints.js';

@@ -1,4 +1,5 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { backoff } from '../commons/index.js';
 import type { OutgoingMessage, Sender } from '../notify/ports.js';
 
 /** How a send refused for its rate is retried: jittered exponential back-off. */
@@ -49,8 +50,6 @@ export function isRetryableSend(err: unknown): boolean {
   );
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Sends notifications as plain-text email through Amazon SES v2. Sends that
  * SES refuses for its rate are retried here, with back-off (the one retry
@@ -94,7 +93,7 @@ export class SesSender implements Sender {
         return;
       } catch (err) {
         if (attempt >= attempts || !isRetryableSend(err)) throw err;
-        await sleep(Math.random() * Math.min(capMs, baseMs * 2 ** (attempt - 1)));
+        await backoff(attempt - 1, { baseMs, capMs });
       }
     }
   }

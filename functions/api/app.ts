@@ -13,7 +13,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { matchedRoutes } from 'hono/route';
-import { logger as sharedLogger } from '../handlers/runtime.js';
+import { isRecord, logger as sharedLogger } from '../commons/index.js';
 import { authorize } from './authorization.js';
 import {
   ApiProblem,
@@ -32,10 +32,6 @@ import type { ApiApp, ApiDeps, ApiEnv, ApiLogger } from './types.js';
 
 /** The largest request body accepted (DESIGN.md section 6); larger is `413`. */
 export const MAX_BODY_BYTES = 1024 * 1024;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
 
 /** API Gateway's request id, when the app runs in Lambda. */
 function gatewayRequestId(c: Context): string | undefined {

@@ -10,6 +10,7 @@
 import type { Context } from 'hono';
 import { sign, verify } from 'hono/jwt';
 import { IdSchema } from '../../schemas/index.js';
+import { isRecord } from '../commons/index.js';
 
 /** The roles of section 7. */
 export const ROLES = ['editor', 'admin', 'researcher', 'service'] as const;
@@ -175,10 +176,6 @@ export function localJwtAuthenticator(
       return principalFromClaims(claims);
     },
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The verified JWT claims API Gateway put in the Lambda event, if any. */

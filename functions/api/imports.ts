@@ -9,7 +9,7 @@ import {
   type DatasetImportRow,
   DatasetImportRowSchema,
 } from '../../schemas/index.js';
-import { mapLimit } from '../propagation/index.js';
+import { mapLimit } from '../commons/index.js';
 import { putDatasets, type StoreContext, StoreError } from '../store/index.js';
 import { CsvSyntaxError, parseCsv } from './csv.js';
 import { fieldErrors, validationProblem } from './problem.js';

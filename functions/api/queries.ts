@@ -9,8 +9,9 @@ import type {
   Impact,
   ResearcherAccess,
 } from '../../schemas/index.js';
+import { mapLimit } from '../commons/index.js';
 import { type AccessContext, decideRoutes, denyReasons, previewImpact } from '../domain/index.js';
-import { loadStandings, mapLimit } from '../propagation/index.js';
+import { loadStandings } from '../propagation/index.js';
 import {
   getDataset,
   getOrganisation,

@@ -1,6 +1,7 @@
 import { CursorItemSchema } from '../../schemas/index.js';
+import { logger } from '../commons/index.js';
 import { type PropagationContext, runChangePage } from '../propagation/index.js';
-import { contactsFromEnv, lazyHandler, logger, storeContextFromEnv } from './runtime.js';
+import { contactsFromEnv, lazyHandler, storeContextFromEnv } from './runtime.js';
 import { imageOf, streamConsumer } from './stream.js';
 
 /**

@@ -1,9 +1,10 @@
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { NotificationSchema } from '../../schemas/index.js';
 import { SesSender } from '../adapters/ses.js';
+import { logger } from '../commons/index.js';
 import { deliverNotification, prefetchDeliveries, type Sender } from '../notify/index.js';
 import type { StoreContext } from '../store/index.js';
-import { lazyHandler, logger, requireEnv, storeContextFromEnv } from './runtime.js';
+import { lazyHandler, requireEnv, storeContextFromEnv } from './runtime.js';
 import { imageOf, streamConsumer } from './stream.js';
 
 /**

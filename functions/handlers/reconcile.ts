@@ -1,3 +1,4 @@
+import { logger } from '../commons/index.js';
 import {
   type CheckReport,
   checkSnapshot,
@@ -7,7 +8,7 @@ import {
   takeSnapshot,
 } from '../reconcile/index.js';
 import type { StoreContext } from '../store/index.js';
-import { lazyHandler, logger, storeContextFromEnv } from './runtime.js';
+import { lazyHandler, storeContextFromEnv } from './runtime.js';
 
 /** What one reconciler run found and did. */
 export interface ReconcileResult {

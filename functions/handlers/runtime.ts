@@ -1,9 +1,5 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { CONTACTS, type Contacts } from '../../schemas/index.js';
 import { documentClient, type StoreContext } from '../store/index.js';
-
-/** The structured logger of every handler. Never log email addresses or tokens. */
-export const logger = new Logger({ serviceName: 'srs-access' });
 
 /** A required environment variable, or a clear error naming it. */
 export function requireEnv(name: string): string {

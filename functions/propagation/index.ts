@@ -1,4 +1,3 @@
-export * from './concurrency.js';
 export * from './context.js';
 export * from './recompute.js';
 export * from './run-change.js';

@@ -1,4 +1,5 @@
 import type { ChangeItem, Notification, ProjectSummary, SummaryItem } from '../../schemas/index.js';
+import { mapLimit } from '../commons/index.js';
 import {
   buildNotification,
   narrowedMembers,
@@ -7,15 +8,14 @@ import {
 } from '../domain/index.js';
 import {
   advanceLinkVersion,
-  ContentionError,
   claimNotification,
   type LinkLevel,
-  MAX_ATTEMPTS,
+  LOST,
   notificationIdOf,
+  optimisticWrite,
   readProjectPartition,
   writeSummary,
 } from '../store/index.js';
-import { mapLimit } from './concurrency.js';
 import type { PropagationContext } from './context.js';
 import { type AgreementsCache, loadStandings } from './standing.js';
 
@@ -41,107 +41,124 @@ const NOTIFYING = new Set<ChangeItem['kind']>(['dataset-level-changed', 'dataset
  * claims), a lost race re-reads and tries again, and a project whose link
  * already carries a newer dataset version is left to that newer change.
  */
-export async function recomputeProject(
+export function recomputeProject(
   ctx: PropagationContext,
   projectId: string,
   change: ChangeItem,
   agreements: AgreementsCache = new Map(),
 ): Promise<RecomputeResult> {
   const alreadyClaimed = new Set<string>();
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const partition = await readProjectPartition(ctx, projectId);
-    const stored = partition.summary;
-    if (!stored) return { outcome: 'skipped', notifications: 0 };
-    let links = partition.links;
-    let linkLevel: LinkLevel | undefined;
-    if (change.kind === 'dataset-level-changed') {
-      const link = links.find((l) => l.datasetId === change.datasetId);
-      const version = change.datasetVersion ?? 0;
-      if (!link || link.datasetVersion > version) return { outcome: 'skipped', notifications: 0 };
-      const level = change.toLevel ?? null;
-      if (link.datasetVersion < version && link.accessLevel === level) {
-        // Only the version moves (if the level is still the one read): no summary computed from
-        // the link, before or after, can be wrong for it.
-        if (!(await advanceLinkVersion(ctx, projectId, link.datasetId, level, version))) continue;
-        links = links.map((l) => (l === link ? { ...l, datasetVersion: version } : l));
-      } else if (link.datasetVersion < version) {
-        // The level moves in the summary's own transaction (see writeSummary), never before it.
-        const moved: LinkLevel = {
-          datasetId: link.datasetId,
-          accessLevel: level,
-          datasetVersion: version,
+  return optimisticWrite<RecomputeResult>(ctx, {
+    subject: `project '${projectId}' (recomputed for change ${change.changeId})`,
+    attempt: async () => {
+      const partition = await readProjectPartition(ctx, projectId);
+      const stored = partition.summary;
+      if (!stored) return { result: SKIPPED };
+      let links = partition.links;
+      let linkLevel: LinkLevel | undefined;
+      if (change.kind === 'dataset-level-changed') {
+        const link = links.find((l) => l.datasetId === change.datasetId);
+        const version = change.datasetVersion ?? 0;
+        if (!link || link.datasetVersion > version) return { result: SKIPPED };
+        const level = change.toLevel ?? null;
+        if (link.datasetVersion < version && link.accessLevel === level) {
+          // Only the version moves (if the level is still the one read): no summary computed from
+          // the link, before or after, can be wrong for it.
+          if (!(await advanceLinkVersion(ctx, projectId, link.datasetId, level, version))) {
+            return LOST;
+          }
+          links = links.map((l) => (l === link ? { ...l, datasetVersion: version } : l));
+        } else if (link.datasetVersion < version) {
+          // The level moves in the summary's own transaction (see writeSummary), never before it.
+          const moved: LinkLevel = {
+            datasetId: link.datasetId,
+            accessLevel: level,
+            datasetVersion: version,
+          };
+          linkLevel = moved;
+          links = links.map((l) => (l === link ? { ...l, ...moved } : l));
+        }
+      }
+      const computed = summariseProject(links);
+      const members = partition.members.map((m) => m.researcherId);
+      if (summariesEqual(stored, computed) && linkLevel) {
+        // The link moves but the summary reads the same: still move its version with the link.
+        const touched: SummaryItem = {
+          ...stored,
+          version: stored.version + 1,
+          updatedAt: ctx.now().toISOString(),
         };
-        linkLevel = moved;
-        links = links.map((l) => (l === link ? { ...l, ...moved } : l));
+        const moved = linkLevel;
+        return {
+          result: { outcome: 'unchanged', notifications: 0 },
+          commit: async () => (await writeSummary(ctx, touched, stored.version, [], moved)).ok,
+        };
       }
-    }
-    const computed = summariseProject(links);
-    const members = partition.members.map((m) => m.researcherId);
-    if (summariesEqual(stored, computed) && linkLevel) {
-      // The link moves but the summary reads the same: still move its version with the link.
-      const touched: SummaryItem = {
-        ...stored,
-        version: stored.version + 1,
-        updatedAt: ctx.now().toISOString(),
-      };
-      if ((await writeSummary(ctx, touched, stored.version, [], linkLevel)).ok) {
-        return { outcome: 'unchanged', notifications: 0 };
-      }
-      continue;
-    }
-    if (summariesEqual(stored, computed)) {
-      // A redelivery after the summary was written: make sure every claim of this change exists.
-      if (stored.changeId !== change.changeId || !stored.previous || !NOTIFYING.has(change.kind)) {
-        return { outcome: 'unchanged', notifications: 0 };
-      }
-      // Exactly whom the first delivery notified: members may have come, gone or changed since.
-      const notified = stored.notified;
-      const notices = await noticesFor(
-        ctx,
-        change,
-        partition.project?.title,
-        stored.previous,
-        stored,
-        notified ?? members,
-        agreements,
-      );
-      await mapLimit(notices, 8, (n) => claimNotification(ctx, n));
-      return { outcome: 'unchanged', notifications: notified?.length ?? notices.length };
-    }
-    const notices = NOTIFYING.has(change.kind)
-      ? await noticesFor(
+      if (summariesEqual(stored, computed)) {
+        // A redelivery after the summary was written: make sure every claim of this change exists.
+        if (
+          stored.changeId !== change.changeId ||
+          !stored.previous ||
+          !NOTIFYING.has(change.kind)
+        ) {
+          return { result: { outcome: 'unchanged', notifications: 0 } };
+        }
+        // Exactly whom the first delivery notified: members may have come, gone or changed since.
+        const notified = stored.notified;
+        const notices = await noticesFor(
           ctx,
           change,
           partition.project?.title,
+          stored.previous,
           stored,
-          { ...computed, projectId },
-          members,
+          notified ?? members,
           agreements,
-        )
-      : [];
-    const next: SummaryItem = {
-      projectId,
-      ...computed,
-      version: stored.version + 1,
-      updatedAt: ctx.now().toISOString(),
-      changeId: change.changeId,
-      ...(change.cause && { cause: change.cause }),
-      previous: { accessLevel: stored.accessLevel, status: stored.status },
-      ...(notices.length > 0 && { notified: notices.map((n) => n.researcherId) }),
-    };
-    const fresh = notices.filter((n) => !alreadyClaimed.has(n.notificationId));
-    const write = await writeSummary(ctx, next, stored.version, fresh, linkLevel);
-    if (write.ok) {
-      const rest = fresh.slice(write.claimed.length);
-      await mapLimit(rest, 8, (n) => claimNotification(ctx, n));
-      return { outcome: 'written', notifications: notices.length };
-    }
-    for (const id of write.claimedIds) alreadyClaimed.add(id);
-  }
-  throw new ContentionError(
-    `project '${projectId}' kept changing while change ${change.changeId} recomputed it`,
-  );
+        );
+        await mapLimit(notices, 8, (n) => claimNotification(ctx, n));
+        return {
+          result: { outcome: 'unchanged', notifications: notified?.length ?? notices.length },
+        };
+      }
+      const notices = NOTIFYING.has(change.kind)
+        ? await noticesFor(
+            ctx,
+            change,
+            partition.project?.title,
+            stored,
+            { ...computed, projectId },
+            members,
+            agreements,
+          )
+        : [];
+      const next: SummaryItem = {
+        projectId,
+        ...computed,
+        version: stored.version + 1,
+        updatedAt: ctx.now().toISOString(),
+        changeId: change.changeId,
+        ...(change.cause && { cause: change.cause }),
+        previous: { accessLevel: stored.accessLevel, status: stored.status },
+        ...(notices.length > 0 && { notified: notices.map((n) => n.researcherId) }),
+      };
+      const fresh = notices.filter((n) => !alreadyClaimed.has(n.notificationId));
+      return {
+        result: { outcome: 'written', notifications: notices.length },
+        commit: async () => {
+          const write = await writeSummary(ctx, next, stored.version, fresh, linkLevel);
+          if (!write.ok) {
+            for (const id of write.claimedIds) alreadyClaimed.add(id);
+            return false;
+          }
+          await mapLimit(fresh.slice(write.claimed.length), 8, (n) => claimNotification(ctx, n));
+          return true;
+        },
+      };
+    },
+  });
 }
+
+/** The project is not (or no longer) affected by the change, or a newer change owns it. */
+const SKIPPED: RecomputeResult = { outcome: 'skipped', notifications: 0 };
 
 /** The notifications of the members whose routes narrow from `before` to `after`. */
 async function noticesFor(

@@ -1,6 +1,6 @@
 import type { ChangeItem } from '../../schemas/index.js';
+import { mapLimit } from '../commons/index.js';
 import { completePage, getChangeItem, listProjectsOfDataset } from '../store/index.js';
-import { mapLimit } from './concurrency.js';
 import type { PropagationContext } from './context.js';
 import { recomputeProject } from './recompute.js';
 import type { AgreementsCache } from './standing.js';

@@ -5,6 +5,7 @@ import type {
   ChangeItem,
   Researcher,
 } from '../../schemas/index.js';
+import { mapLimit } from '../commons/index.js';
 import {
   buildNotification,
   changedAgreement,
@@ -22,7 +23,6 @@ import {
   listResearchersOfOrganisation,
   notificationIdOf,
 } from '../store/index.js';
-import { mapLimit } from './concurrency.js';
 import type { PropagationContext } from './context.js';
 import { loadResearchers } from './standing.js';
 

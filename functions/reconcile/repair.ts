@@ -1,9 +1,8 @@
 import type { SummaryItem } from '../../schemas/index.js';
 import { summariesEqual, summariseProject } from '../domain/index.js';
 import {
-  ContentionError,
   getDataset,
-  MAX_ATTEMPTS,
+  optimisticWrite,
   readProjectPartition,
   repairLinkLevel,
   type StoreContext,
@@ -22,23 +21,28 @@ export interface RepairResult {
  * drifted (or is missing). Repairs claim no notifications: they restore what
  * the rules say, they are not a cause of narrowing.
  */
-export async function repairSummary(ctx: StoreContext, projectId: string): Promise<boolean> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const partition = await readProjectPartition(ctx, projectId);
-    if (!partition.project) return false;
-    const computed = summariseProject(partition.links);
-    const stored = partition.summary;
-    if (stored && summariesEqual(stored, computed)) return false;
-    const next: SummaryItem = {
-      projectId,
-      ...computed,
-      version: (stored?.version ?? 0) + 1,
-      updatedAt: ctx.now().toISOString(),
-      ...(stored && { previous: { accessLevel: stored.accessLevel, status: stored.status } }),
-    };
-    if ((await writeSummary(ctx, next, stored?.version ?? 0, [])).ok) return true;
-  }
-  throw new ContentionError(`project '${projectId}' kept changing during its repair`);
+export function repairSummary(ctx: StoreContext, projectId: string): Promise<boolean> {
+  return optimisticWrite<boolean>(ctx, {
+    subject: `project '${projectId}' (under repair)`,
+    attempt: async () => {
+      const partition = await readProjectPartition(ctx, projectId);
+      if (!partition.project) return { result: false };
+      const computed = summariseProject(partition.links);
+      const stored = partition.summary;
+      if (stored && summariesEqual(stored, computed)) return { result: false };
+      const next: SummaryItem = {
+        projectId,
+        ...computed,
+        version: (stored?.version ?? 0) + 1,
+        updatedAt: ctx.now().toISOString(),
+        ...(stored && { previous: { accessLevel: stored.accessLevel, status: stored.status } }),
+      };
+      return {
+        result: true,
+        commit: async () => (await writeSummary(ctx, next, stored?.version ?? 0, [])).ok,
+      };
+    },
+  });
 }
 
 const subjectParts = (subject: string) => subject.split('/').slice(1);

@@ -1,4 +1,3 @@
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import {
   type Classification,
   type Dataset,
@@ -6,13 +5,14 @@ import {
   DatasetSchema,
 } from '../../schemas/index.js';
 import { auditPut } from './audit.js';
+import { batchGet } from './batch.js';
 import { changePut, newChange } from './changes.js';
 import type { StoreContext } from './context.js';
-import { ContentionError, NotFoundError, StoreError, VersionConflictError } from './errors.js';
+import { NotFoundError, StoreError, VersionConflictError } from './errors.js';
 import { keys } from './keys.js';
-import { batchGet } from './projects.js';
 import { getParsed, getStored, type Stored, storedOf } from './read.js';
-import { isConditionFailure, MAX_ATTEMPTS, versionCondition } from './tx.js';
+import { versionCondition } from './tx.js';
+import { optimisticWrite, type TransactItem, transact } from './write.js';
 
 /** A level change was requested without the reason the audit trail needs. */
 export class ReasonRequiredError extends StoreError {
@@ -67,7 +67,6 @@ type StoredDataset = Stored<Dataset>;
 type Plan =
   | { readonly write: DatasetWrite; readonly items?: undefined }
   | { readonly write: DatasetWrite; readonly items: TransactItem[] };
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /**
  * Plans a dataset write from what is stored (`undefined`: nothing yet): the
@@ -189,7 +188,7 @@ function planWrite(
  * With `expectedVersion` a stale version fails with {@link VersionConflictError};
  * without it, a lost race re-reads and tries again.
  */
-async function writeDataset(
+function writeDataset(
   ctx: StoreContext,
   datasetId: string,
   desired: Desired,
@@ -197,30 +196,31 @@ async function writeDataset(
   expectedVersion?: number,
   createTitle?: string,
 ): Promise<DatasetWrite> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const stored = await getStored(ctx, keys.dataset(datasetId), DatasetSchema);
-    if (expectedVersion !== undefined && stored?.value.version !== expectedVersion) {
-      if (stored === undefined && createTitle === undefined) {
-        throw new NotFoundError('dataset', datasetId);
+  return optimisticWrite(ctx, {
+    subject: `dataset '${datasetId}'`,
+    attempt: async () => {
+      const stored = await getStored(ctx, keys.dataset(datasetId), DatasetSchema);
+      if (expectedVersion !== undefined && stored?.value.version !== expectedVersion) {
+        if (stored === undefined && createTitle === undefined) {
+          throw new NotFoundError('dataset', datasetId);
+        }
+        throw new VersionConflictError(
+          'dataset',
+          datasetId,
+          expectedVersion,
+          stored?.value.version,
+        );
       }
-      throw new VersionConflictError('dataset', datasetId, expectedVersion, stored?.value.version);
-    }
-    const plan = planWrite(ctx, datasetId, stored, desired, actor, createTitle);
-    if (plan.items === undefined) return plan.write;
-    try {
-      await ctx.doc.send(new TransactWriteCommand({ TransactItems: plan.items }));
-      return plan.write;
-    } catch (err) {
-      if (!isConditionFailure(err, 0)) throw err;
-      if (expectedVersion !== undefined) {
-        const actual = (await getDataset(ctx, datasetId, true))?.version;
-        throw new VersionConflictError('dataset', datasetId, expectedVersion, actual, {
-          cause: err,
-        });
-      }
-    }
-  }
-  throw new ContentionError(`dataset '${datasetId}' kept changing; nothing was written`);
+      const plan = planWrite(ctx, datasetId, stored, desired, actor, createTitle);
+      return { result: plan.write, ...(plan.items && { items: plan.items }) };
+    },
+    versioned: 0,
+    onConditionFailed: async (failure) => {
+      if (expectedVersion === undefined || failure.index !== 0) return;
+      const actual = (await getDataset(ctx, datasetId, true))?.version;
+      throw new VersionConflictError('dataset', datasetId, expectedVersion, actual, failure);
+    },
+  });
 }
 
 /** Most items of one DynamoDB transaction. */
@@ -276,13 +276,14 @@ export async function putDatasets(
     }
   });
   for (const group of groups.filter((g) => g.length > 0)) {
-    try {
-      await ctx.doc.send(
-        new TransactWriteCommand({ TransactItems: group.flatMap((g) => g.items) }),
-      );
+    if (
+      (await transact(
+        ctx,
+        group.flatMap((g) => g.items),
+      )) === undefined
+    ) {
       for (const g of group) results[g.index] = g.write;
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
+    } else {
       for (const g of group) {
         const { datasetId, body } = entries[g.index] as (typeof entries)[number];
         try {

@@ -82,19 +82,39 @@ export function auditedPartition(auditPk: string): string {
   return auditPk.slice(0, -'#AUDIT'.length);
 }
 
+/** The key prefix of each kind of item within a partition (`sk`) or a `byRef` partition (`gsi1sk`). */
+export const prefixes = {
+  dataset: 'DATASET#',
+  project: 'PROJECT#',
+  organisation: 'ORG#',
+  researcher: 'RESEARCHER#',
+  link: 'DATASET#',
+  member: 'MEMBER#',
+  notification: 'NOTIFICATION#',
+  audit: 'AUDIT#',
+  page: 'PAGE#',
+} as const;
+
+/** The `byRef` partition of everything that refers to one dataset, researcher or organisation. */
+export const refPartitions = {
+  dataset: (datasetId: string) => keys.dataset(datasetId).pk,
+  researcher: (researcherId: string) => keys.researcher(researcherId).pk,
+  organisation: (organisationId: string) => keys.organisation(organisationId).pk,
+} as const;
+
 /** `byRef` index keys of the relationship items. */
 export const refs = {
   link: (projectId: string, datasetId: string) => ({
-    gsi1pk: `DATASET#${datasetId}`,
-    gsi1sk: `PROJECT#${projectId}`,
+    gsi1pk: refPartitions.dataset(datasetId),
+    gsi1sk: keys.project(projectId).pk,
   }),
   member: (projectId: string, researcherId: string) => ({
-    gsi1pk: `RESEARCHER#${researcherId}`,
-    gsi1sk: `PROJECT#${projectId}`,
+    gsi1pk: refPartitions.researcher(researcherId),
+    gsi1sk: keys.project(projectId).pk,
   }),
   researcher: (organisationId: string, researcherId: string) => ({
-    gsi1pk: `ORG#${organisationId}`,
-    gsi1sk: `RESEARCHER#${researcherId}`,
+    gsi1pk: refPartitions.organisation(organisationId),
+    gsi1sk: keys.researcher(researcherId).pk,
   }),
 } as const;
 

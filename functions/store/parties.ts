@@ -1,4 +1,3 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type Organisation,
   type OrganisationPutBody,
@@ -10,10 +9,11 @@ import {
 import { auditPut } from './audit.js';
 import { changePut, newChange } from './changes.js';
 import type { StoreContext } from './context.js';
-import { ContentionError, InvalidReferenceError } from './errors.js';
+import { InvalidReferenceError } from './errors.js';
 import { keys, refs } from './keys.js';
 import { getParsed, getStored } from './read.js';
-import { isConditionFailure, MAX_ATTEMPTS, versionCondition } from './tx.js';
+import { mustExist, versionCondition } from './tx.js';
+import { optimisticWrite } from './write.js';
 
 /** An organisation by id, or `undefined`. */
 export async function getOrganisation(
@@ -65,78 +65,75 @@ function sameJson(a: unknown, b: unknown): boolean {
  * and an `organisation-agreement-changed` change record, in one transaction.
  * A body that matches what is stored writes nothing.
  */
-export async function putOrganisation(
+export function putOrganisation(
   ctx: StoreContext,
   organisationId: string,
   body: OrganisationPutBody,
   actor: string,
 ): Promise<PartyWrite<Organisation>> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const stored = await getStored(ctx, keys.organisation(organisationId), OrganisationSchema);
-    const current = stored?.value;
-    if (
-      current &&
-      stored.lastChangeId !== undefined &&
-      sameJson({ name: current.name, agreements: current.agreements }, body)
-    ) {
-      return { value: current, outcome: 'unchanged', changeId: stored.lastChangeId };
-    }
-    const now = ctx.now();
-    const organisation: Organisation = {
-      organisationId,
-      name: body.name,
-      agreements: body.agreements,
-      version: (current?.version ?? 0) + 1,
-      updatedAt: now.toISOString(),
-      updatedBy: actor,
-    };
-    const change = newChange(now, {
-      kind: 'organisation-agreement-changed',
-      actor,
-      organisationId,
-      fromAgreements: current?.agreements ?? null,
-      toAgreements: body.agreements,
-    });
-    try {
-      await ctx.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: ctx.tableName,
-                Item: {
-                  ...keys.organisation(organisationId),
-                  type: 'organisation',
-                  ...organisation,
-                  lastChangeId: change.changeId,
-                },
-                ...versionCondition(current?.version),
-              },
-            },
-            auditPut(ctx, keys.organisation(organisationId).pk, {
-              entity: 'organisation',
-              entityId: organisationId,
-              action: current ? 'update' : 'create',
-              actor,
-              at: organisation.updatedAt,
-              from: current ? { name: current.name, agreements: current.agreements } : null,
-              to: { name: body.name, agreements: body.agreements },
-              changeId: change.changeId,
-            }),
-            changePut(ctx, change),
-          ],
-        }),
-      );
-      return {
-        value: organisation,
-        outcome: current ? 'updated' : 'created',
-        changeId: change.changeId,
+  return optimisticWrite<PartyWrite<Organisation>>(ctx, {
+    subject: `organisation '${organisationId}'`,
+    attempt: async () => {
+      const stored = await getStored(ctx, keys.organisation(organisationId), OrganisationSchema);
+      const current = stored?.value;
+      if (
+        current &&
+        stored.lastChangeId !== undefined &&
+        sameJson({ name: current.name, agreements: current.agreements }, body)
+      ) {
+        return { result: { value: current, outcome: 'unchanged', changeId: stored.lastChangeId } };
+      }
+      const now = ctx.now();
+      const organisation: Organisation = {
+        organisationId,
+        name: body.name,
+        agreements: body.agreements,
+        version: (current?.version ?? 0) + 1,
+        updatedAt: now.toISOString(),
+        updatedBy: actor,
       };
-    } catch (err) {
-      if (!isConditionFailure(err, 0)) throw err;
-    }
-  }
-  throw new ContentionError(`organisation '${organisationId}' kept changing; nothing was written`);
+      const change = newChange(now, {
+        kind: 'organisation-agreement-changed',
+        actor,
+        organisationId,
+        fromAgreements: current?.agreements ?? null,
+        toAgreements: body.agreements,
+      });
+      return {
+        result: {
+          value: organisation,
+          outcome: current ? 'updated' : 'created',
+          changeId: change.changeId,
+        },
+        items: [
+          {
+            Put: {
+              TableName: ctx.tableName,
+              Item: {
+                ...keys.organisation(organisationId),
+                type: 'organisation',
+                ...organisation,
+                lastChangeId: change.changeId,
+              },
+              ...versionCondition(current?.version),
+            },
+          },
+          auditPut(ctx, keys.organisation(organisationId).pk, {
+            entity: 'organisation',
+            entityId: organisationId,
+            action: current ? 'update' : 'create',
+            actor,
+            at: organisation.updatedAt,
+            from: current ? { name: current.name, agreements: current.agreements } : null,
+            to: { name: body.name, agreements: body.agreements },
+            changeId: change.changeId,
+          }),
+          changePut(ctx, change),
+        ],
+      };
+    },
+    versioned: 0,
+  });
 }
 
 /**
@@ -144,103 +141,103 @@ export async function putOrganisation(
  * `accreditation-changed` change record, in one transaction. The organisation
  * must exist. A body that matches what is stored writes nothing.
  */
-export async function putResearcher(
+export function putResearcher(
   ctx: StoreContext,
   researcherId: string,
   body: ResearcherPutBody,
   actor: string,
 ): Promise<PartyWrite<Researcher>> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const stored = await getStored(ctx, keys.researcher(researcherId), ResearcherSchema);
-    const current = stored?.value;
-    if (current && stored.lastChangeId !== undefined) {
-      const { researcherId: _id, version: _v, updatedAt: _at, updatedBy: _by, ...asPut } = current;
-      if (sameJson(asPut, body)) {
-        return { value: current, outcome: 'unchanged', changeId: stored.lastChangeId };
+  return optimisticWrite<PartyWrite<Researcher>>(ctx, {
+    subject: `researcher '${researcherId}'`,
+    attempt: async () => {
+      const stored = await getStored(ctx, keys.researcher(researcherId), ResearcherSchema);
+      const current = stored?.value;
+      if (current && stored.lastChangeId !== undefined) {
+        const {
+          researcherId: _id,
+          version: _v,
+          updatedAt: _at,
+          updatedBy: _by,
+          ...asPut
+        } = current;
+        if (sameJson(asPut, body)) {
+          return {
+            result: { value: current, outcome: 'unchanged', changeId: stored.lastChangeId },
+          };
+        }
       }
-    }
-    const now = ctx.now();
-    const researcher: Researcher = {
-      ...body,
-      researcherId,
-      version: (current?.version ?? 0) + 1,
-      updatedAt: now.toISOString(),
-      updatedBy: actor,
-    };
-    const change = newChange(now, {
-      kind: 'accreditation-changed',
-      actor,
-      researcherId,
-      fromStanding: current
-        ? { organisationId: current.organisationId, accreditation: current.accreditation }
-        : null,
-      toStanding: { organisationId: body.organisationId, accreditation: body.accreditation },
-    });
-    try {
-      await ctx.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              ConditionCheck: {
-                TableName: ctx.tableName,
-                Key: keys.organisation(body.organisationId),
-                ConditionExpression: 'attribute_exists(pk)',
-              },
-            },
-            {
-              Put: {
-                TableName: ctx.tableName,
-                Item: {
-                  ...keys.researcher(researcherId),
-                  ...refs.researcher(body.organisationId, researcherId),
-                  type: 'researcher',
-                  ...researcher,
-                  lastChangeId: change.changeId,
-                },
-                ...versionCondition(current?.version),
-              },
-            },
-            // The audit keeps who and what, not the email address (it is personal data).
-            auditPut(ctx, keys.researcher(researcherId).pk, {
-              entity: 'researcher',
-              entityId: researcherId,
-              action: current ? 'update' : 'create',
-              actor,
-              at: researcher.updatedAt,
-              from: current
-                ? {
-                    name: current.name,
-                    organisationId: current.organisationId,
-                    accreditation: current.accreditation,
-                    emailChanged: current.email !== body.email,
-                  }
-                : null,
-              to: {
-                name: body.name,
-                organisationId: body.organisationId,
-                accreditation: body.accreditation,
-              },
-              changeId: change.changeId,
-            }),
-            changePut(ctx, change),
-          ],
-        }),
-      );
-      return {
-        value: researcher,
-        outcome: current ? 'updated' : 'created',
-        changeId: change.changeId,
+      const now = ctx.now();
+      const researcher: Researcher = {
+        ...body,
+        researcherId,
+        version: (current?.version ?? 0) + 1,
+        updatedAt: now.toISOString(),
+        updatedBy: actor,
       };
-    } catch (err) {
-      if (isConditionFailure(err, 0)) {
-        throw new InvalidReferenceError(
-          'organisationId',
-          `organisation '${body.organisationId}' does not exist`,
-          { cause: err },
-        );
-      }
-      if (!isConditionFailure(err, 1)) throw err;
-    }
-  }
-  throw new ContentionError(`researcher '${researcherId}' kept changing; nothing was written`);
+      const change = newChange(now, {
+        kind: 'accreditation-changed',
+        actor,
+        researcherId,
+        fromStanding: current
+          ? { organisationId: current.organisationId, accreditation: current.accreditation }
+          : null,
+        toStanding: { organisationId: body.organisationId, accreditation: body.accreditation },
+      });
+      return {
+        result: {
+          value: researcher,
+          outcome: current ? 'updated' : 'created',
+          changeId: change.changeId,
+        },
+        items: [
+          mustExist(ctx, keys.organisation(body.organisationId)),
+          {
+            Put: {
+              TableName: ctx.tableName,
+              Item: {
+                ...keys.researcher(researcherId),
+                ...refs.researcher(body.organisationId, researcherId),
+                type: 'researcher',
+                ...researcher,
+                lastChangeId: change.changeId,
+              },
+              ...versionCondition(current?.version),
+            },
+          },
+          // The audit keeps who and what, not the email address (it is personal data).
+          auditPut(ctx, keys.researcher(researcherId).pk, {
+            entity: 'researcher',
+            entityId: researcherId,
+            action: current ? 'update' : 'create',
+            actor,
+            at: researcher.updatedAt,
+            from: current
+              ? {
+                  name: current.name,
+                  organisationId: current.organisationId,
+                  accreditation: current.accreditation,
+                  emailChanged: current.email !== body.email,
+                }
+              : null,
+            to: {
+              name: body.name,
+              organisationId: body.organisationId,
+              accreditation: body.accreditation,
+            },
+            changeId: change.changeId,
+          }),
+          changePut(ctx, change),
+        ],
+      };
+    },
+    versioned: 1,
+    onConditionFailed: (failure) => {
+      if (failure.index !== 0) return;
+      throw new InvalidReferenceError(
+        'organisationId',
+        `organisation '${body.organisationId}' does not exist`,
+        failure,
+      );
+    },
+  });
 }

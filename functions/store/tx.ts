@@ -2,6 +2,9 @@ import {
   ConditionalCheckFailedException,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
+import type { StoreContext } from './context.js';
+import type { Key } from './keys.js';
+import type { TransactItem } from './write.js';
 
 /**
  * Whether a write failed because a condition did not hold: a conditional
@@ -27,9 +30,6 @@ export function failedConditions(err: unknown): number[] {
   );
 }
 
-/** How many times a write that lost a race re-reads and tries again before giving up. */
-export const MAX_ATTEMPTS = 8;
-
 /**
  * The condition of an optimistic write: the item is still at `version`, or,
  * with no version (nothing read), does not exist yet.
@@ -38,4 +38,20 @@ export function versionCondition(version: number | undefined) {
   return version === undefined
     ? { ConditionExpression: 'attribute_not_exists(pk)' }
     : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': version } };
+}
+
+/** A transaction item that only checks that the item at `key` exists. */
+export function mustExist(ctx: StoreContext, key: Key): TransactItem {
+  return {
+    ConditionCheck: {
+      TableName: ctx.tableName,
+      Key: key,
+      ConditionExpression: 'attribute_exists(pk)',
+    },
+  };
+}
+
+/** A transaction item that only checks that the item at `key` is still at `version`. */
+export function mustBeAt(ctx: StoreContext, key: Key, version: number): TransactItem {
+  return { ConditionCheck: { TableName: ctx.tableName, Key: key, ...versionCondition(version) } };
 }

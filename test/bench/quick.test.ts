@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runBenchmarks } from '../../bench/bench.js';
 import { sharedDynamo } from '../../bench/dynamo.js';
 import { brokenChecks, missingKeys } from '../../bench/results.js';
-import { logger } from '../../functions/handlers/runtime.js';
+import { logger } from '../../functions/commons/index.js';
 
 describe('bench --quick', () => {
   // The handlers log a line per page and per notice; not wanted in the test output.

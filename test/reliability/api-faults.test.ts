@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiApp, createApp, localJwtAuthenticator } from '../../functions/api/index.js';
-import { logger } from '../../functions/handlers/runtime.js';
+import { logger } from '../../functions/commons/index.js';
 import { checkSnapshot } from '../../functions/reconcile/index.js';
 import {
   getChange,

@@ -9,9 +9,8 @@
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logger, mapLimit } from '../../functions/commons/index.js';
 import { summariseProject } from '../../functions/domain/index.js';
-import { logger } from '../../functions/handlers/runtime.js';
-import { mapLimit } from '../../functions/propagation/index.js';
 import {
   addMember,
   ContentionError,

@@ -29,7 +29,7 @@ import {
   ruleOf,
   signLocalToken,
 } from '../../functions/api/index.js';
-import { logger } from '../../functions/handlers/runtime.js';
+import { logger } from '../../functions/commons/index.js';
 import type { StoreContext } from '../../functions/store/index.js';
 import {
   AccessCheckRequestSchema,

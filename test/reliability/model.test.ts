@@ -23,8 +23,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logger } from '../../functions/commons/index.js';
 import { summariseProject } from '../../functions/domain/index.js';
-import { logger } from '../../functions/handlers/runtime.js';
 import { checkSnapshot } from '../../functions/reconcile/index.js';
 import {
   addMember,

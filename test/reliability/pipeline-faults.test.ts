@@ -9,7 +9,7 @@
  * on-failure, and the invariant checker finds nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { logger } from '../../functions/handlers/runtime.js';
+import { logger } from '../../functions/commons/index.js';
 import {
   linkDataset,
   listNotifications,

@@ -1,0 +1,51 @@
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { type SummaryItem, SummaryItemSchema } from '../../schemas/index.js';
+import { backoff } from '../commons/index.js';
+import type { StoreContext } from './context.js';
+import { ContentionError } from './errors.js';
+import { type Key, keys } from './keys.js';
+
+/** Back-off between retries of the keys a batch read left unprocessed: 50 ms doubling to 1 s. */
+const BATCH_READ_BACKOFF = { baseMs: 25, capMs: 1000 } as const;
+
+/** Summaries of many projects by id (missing projects are absent from the map). */
+export async function getSummaries(
+  ctx: StoreContext,
+  projectIds: readonly string[],
+): Promise<Map<string, SummaryItem>> {
+  const out = new Map<string, SummaryItem>();
+  for (const item of await batchGet(
+    ctx,
+    projectIds.map((p) => keys.summary(p)),
+  )) {
+    const s = SummaryItemSchema.parse(item);
+    out.set(s.projectId, s);
+  }
+  return out;
+}
+
+/** Reads many items by key, 100 at a time, retrying unprocessed keys. */
+export async function batchGet(
+  ctx: StoreContext,
+  itemKeys: readonly Key[],
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  const unique = [...new Map(itemKeys.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
+  for (let i = 0; i < unique.length; i += 100) {
+    let pending: Key[] = unique.slice(i, i + 100);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await backoff(attempt, BATCH_READ_BACKOFF);
+      const res = await ctx.doc.send(
+        new BatchGetCommand({
+          RequestItems: { [ctx.tableName]: { Keys: pending, ConsistentRead: true } },
+        }),
+      );
+      items.push(...(res.Responses?.[ctx.tableName] ?? []));
+      pending = (res.UnprocessedKeys?.[ctx.tableName]?.Keys ?? []) as Key[];
+      if (attempt > 10 && pending.length > 0) {
+        throw new ContentionError('batch read kept being throttled');
+      }
+    }
+  }
+  return items;
+}
