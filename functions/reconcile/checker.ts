@@ -1,6 +1,6 @@
 import type { ChangeItem } from '../../schemas/index.js';
 import { summariesEqual, summariseProject } from '../domain/index.js';
-import { notificationIdOf, type StoreContext } from '../store/index.js';
+import { type Key, keys, notificationIdOf, type StoreContext } from '../store/index.js';
 import { type TableSnapshot, takeSnapshot } from './snapshot.js';
 
 /** One broken invariant (DESIGN.md section 4), or a warning about work still in flight. */
@@ -183,17 +183,15 @@ export function checkSnapshot(snap: TableSnapshot, options: CheckOptions): Check
   for (const entries of snap.audits.values()) {
     for (const a of entries) if (a.changeId) auditedChanges.add(a.changeId);
   }
-  const versioned: [string, string, Map<string, { version: number }>][] = [
-    ['dataset', 'DATASET#', snap.datasets],
-    ['project', 'PROJECT#', snap.projects],
-    ['organisation', 'ORG#', snap.organisations],
-    ['researcher', 'RESEARCHER#', snap.researchers],
+  const versioned: [string, (id: string) => Key, Map<string, { version: number }>][] = [
+    ['dataset', keys.dataset, snap.datasets],
+    ['project', keys.project, snap.projects],
+    ['organisation', keys.organisation, snap.organisations],
+    ['researcher', keys.researcher, snap.researchers],
   ];
-  for (const [entity, prefix, items] of versioned) {
+  for (const [entity, keyOf, items] of versioned) {
     for (const [id, item] of items) {
-      const count = (snap.audits.get(`${prefix}${id}`) ?? []).filter(
-        (a) => a.entity === entity,
-      ).length;
+      const count = (snap.audits.get(keyOf(id).pk) ?? []).filter((a) => a.entity === entity).length;
       if (count !== item.version) {
         violations.push({
           invariant: 4,
@@ -209,7 +207,7 @@ export function checkSnapshot(snap: TableSnapshot, options: CheckOptions): Check
       (a) => a.entity === entity && a.entityId === entityId && a.action === 'create',
     );
   for (const l of snap.links) {
-    if (!created(`PROJECT#${l.projectId}`, 'link', `${l.projectId}/${l.datasetId}`)) {
+    if (!created(keys.project(l.projectId).pk, 'link', `${l.projectId}/${l.datasetId}`)) {
       violations.push({
         invariant: 4,
         kind: 'unaudited-link',
@@ -219,7 +217,7 @@ export function checkSnapshot(snap: TableSnapshot, options: CheckOptions): Check
     }
   }
   for (const m of snap.members) {
-    if (!created(`PROJECT#${m.projectId}`, 'membership', `${m.projectId}/${m.researcherId}`)) {
+    if (!created(keys.project(m.projectId).pk, 'membership', `${m.projectId}/${m.researcherId}`)) {
       violations.push({
         invariant: 4,
         kind: 'unaudited-membership',

@@ -2,7 +2,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type AuditEntry, AuditEntrySchema, type AuditedEntity } from '../../schemas/index.js';
 import type { StoreContext } from './context.js';
 import { newAuditId } from './ids.js';
-import { auditPartition, keys } from './keys.js';
+import { auditPartition, keys, prefixes } from './keys.js';
 
 /** What an accepted write records about itself. */
 export interface AuditFacts {
@@ -51,7 +51,7 @@ export async function listAudit(
     new QueryCommand({
       TableName: ctx.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
-      ExpressionAttributeValues: { ':pk': auditPartition(entityPk), ':audit': 'AUDIT#' },
+      ExpressionAttributeValues: { ':pk': auditPartition(entityPk), ':audit': prefixes.audit },
       ScanIndexForward: false,
       Limit: limit,
     }),
@@ -69,7 +69,7 @@ export async function listAuditPage(
     new QueryCommand({
       TableName: ctx.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
-      ExpressionAttributeValues: { ':pk': auditPartition(entityPk), ':audit': 'AUDIT#' },
+      ExpressionAttributeValues: { ':pk': auditPartition(entityPk), ':audit': prefixes.audit },
       ScanIndexForward: false,
       Limit: options.limit ?? 100,
       ExclusiveStartKey: options.startKey,

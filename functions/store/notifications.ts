@@ -1,7 +1,7 @@
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Notification, NotificationSchema } from '../../schemas/index.js';
 import type { StoreContext } from './context.js';
-import { keys } from './keys.js';
+import { keys, prefixes } from './keys.js';
 import { getParsed } from './read.js';
 import { isConditionFailure } from './tx.js';
 
@@ -59,7 +59,10 @@ export async function listNotifications(
     new QueryCommand({
       TableName: ctx.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :n)',
-      ExpressionAttributeValues: { ':pk': keys.researcher(researcherId).pk, ':n': 'NOTIFICATION#' },
+      ExpressionAttributeValues: {
+        ':pk': keys.researcher(researcherId).pk,
+        ':n': prefixes.notification,
+      },
       ScanIndexForward: false,
       Limit: options.limit ?? 50,
       ExclusiveStartKey: options.startKey,

@@ -19,7 +19,9 @@ import {
   keys,
   listAuditPage,
   listProjectsOfDataset,
+  prefixes,
   putDataset,
+  refPartitions,
   type StoreContext,
   setDatasetLevel,
 } from '../../store/index.js';
@@ -187,7 +189,10 @@ export function registerDatasetRoutes(app: ApiApp, ctx: StoreContext): void {
     const { limit, nextToken } = c.req.valid('query');
     const pk = keys.dataset(datasetId).pk;
     // The audit entries live in their own partition beside the dataset's.
-    const startKey = decodePageToken(nextToken, partitionKeyShape(auditPartition(pk), 'AUDIT#'));
+    const startKey = decodePageToken(
+      nextToken,
+      partitionKeyShape(auditPartition(pk), prefixes.audit),
+    );
     if (!(await getDataset(ctx, datasetId))) throw notFound('dataset', datasetId);
     const page = await readPage(startKey, () =>
       listAuditPage(ctx, pk, { limit: limit ?? DEFAULT_PAGE_SIZE, startKey }),
@@ -201,8 +206,8 @@ export function registerDatasetRoutes(app: ApiApp, ctx: StoreContext): void {
   app.openapi(projectsRoute, async (c) => {
     const { datasetId } = c.req.valid('param');
     const { limit, nextToken } = c.req.valid('query');
-    const ref = keys.dataset(datasetId).pk;
-    const startKey = decodePageToken(nextToken, refKeyShape(ref, 'PROJECT#'));
+    const ref = refPartitions.dataset(datasetId);
+    const startKey = decodePageToken(nextToken, refKeyShape(ref, prefixes.project));
     if (!(await getDataset(ctx, datasetId))) throw notFound('dataset', datasetId);
     const page = await readPage(startKey, () =>
       listProjectsOfDataset(ctx, datasetId, { limit: limit ?? DEFAULT_PAGE_SIZE, startKey }),

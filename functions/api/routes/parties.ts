@@ -14,6 +14,7 @@ import {
   getResearcher,
   keys,
   listNotifications,
+  prefixes,
   putOrganisation,
   putResearcher,
   type StoreContext,
@@ -120,7 +121,7 @@ export function registerPartyRoutes(app: ApiApp, ctx: StoreContext): void {
     const { researcherId } = c.req.valid('param');
     const { limit, nextToken } = c.req.valid('query');
     const pk = keys.researcher(researcherId).pk;
-    const startKey = decodePageToken(nextToken, partitionKeyShape(pk, 'NOTIFICATION#'));
+    const startKey = decodePageToken(nextToken, partitionKeyShape(pk, prefixes.notification));
     if (!(await getResearcher(ctx, researcherId))) throw notFound('researcher', researcherId);
     const page = await readPage(startKey, () =>
       listNotifications(ctx, researcherId, { limit: limit ?? DEFAULT_PAGE_SIZE, startKey }),
