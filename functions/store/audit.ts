@@ -2,7 +2,8 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type AuditEntry, AuditEntrySchema, type AuditedEntity } from '../../schemas/index.js';
 import type { StoreContext } from './context.js';
 import { newAuditId } from './ids.js';
-import { auditPartition, keys, prefixes } from './keys.js';
+import { auditPartition, type ItemType, type Key, keys, prefixes } from './keys.js';
+import { versionCondition } from './tx.js';
 
 /** What an accepted write records about itself. */
 export interface AuditFacts {
@@ -79,4 +80,46 @@ export async function listAuditPage(
     items: (out.Items ?? []).map((i) => AuditEntrySchema.parse(i)),
     ...(out.LastEvaluatedKey && { nextKey: out.LastEvaluatedKey }),
   };
+}
+
+/** An entity write: the entity's `Put` and the audit entry that records it. */
+export interface EntityWrite {
+  readonly key: Key;
+  readonly type: ItemType;
+  /** The entity's attributes, beyond its key and type. */
+  readonly item: Record<string, unknown>;
+  /** The version the write replaces; `undefined` creates the entity. */
+  readonly replaces: number | undefined;
+  /** The audit entry; its action (`create` or `update`) follows from `replaces`. */
+  readonly audit: Omit<AuditFacts, 'action'>;
+}
+
+/**
+ * The two items every entity write begins with: the entity's `Put`, on
+ * condition that it is still at the version read (or does not exist yet),
+ * and its audit entry.
+ */
+export function entityWrite(ctx: StoreContext, write: EntityWrite) {
+  return [
+    {
+      Put: {
+        TableName: ctx.tableName,
+        Item: { ...write.key, type: write.type, ...write.item },
+        ...versionCondition(write.replaces),
+      },
+    },
+    auditPut(ctx, write.key.pk, {
+      ...write.audit,
+      action: write.replaces === undefined ? 'create' : 'update',
+    }),
+  ] as const;
+}
+
+/** The version, time and author an entity carries after a write by `actor` at `at`. */
+export function nextStamp(
+  current: { readonly version: number } | undefined,
+  at: string,
+  actor: string,
+) {
+  return { version: (current?.version ?? 0) + 1, updatedAt: at, updatedBy: actor };
 }

@@ -4,14 +4,13 @@ import {
   type DatasetPutBody,
   DatasetSchema,
 } from '../../schemas/index.js';
-import { auditPut } from './audit.js';
+import { entityWrite, nextStamp } from './audit.js';
 import { batchGet } from './batch.js';
 import { changePut, newChange } from './changes.js';
 import type { StoreContext } from './context.js';
 import { NotFoundError, StoreError, VersionConflictError } from './errors.js';
 import { keys } from './keys.js';
 import { getParsed, getStored, type Stored, storedOf } from './read.js';
-import { versionCondition } from './tx.js';
 import { optimisticWrite, type TransactItem, transact } from './write.js';
 
 /** A level change was requested without the reason the audit trail needs. */
@@ -102,9 +101,7 @@ function planWrite(
     ...base,
     ...(desired.title !== undefined && { title: desired.title }),
     ...(desired.accessLevel !== undefined && { accessLevel: desired.accessLevel }),
-    version: base.version + 1,
-    updatedAt: at,
-    updatedBy: actor,
+    ...nextStamp(current, at, actor),
   };
   if (desired.replaceOwner) {
     if (desired.owner === undefined) delete next.owner;
@@ -148,28 +145,21 @@ function planWrite(
     : undefined;
   const lastChangeId = change?.changeId ?? stored?.lastChangeId;
   const items: TransactItem[] = [
-    {
-      Put: {
-        TableName: ctx.tableName,
-        Item: {
-          ...keys.dataset(datasetId),
-          type: 'dataset',
-          ...next,
-          ...(lastChangeId !== undefined && { lastChangeId }),
-        },
-        ...versionCondition(current?.version),
+    ...entityWrite(ctx, {
+      key: keys.dataset(datasetId),
+      type: 'dataset',
+      item: { ...next, ...(lastChangeId !== undefined && { lastChangeId }) },
+      replaces: current?.version,
+      audit: {
+        entity: 'dataset',
+        entityId: datasetId,
+        actor,
+        at,
+        from: current === undefined ? null : auditView(current),
+        to: auditView(next),
+        reason: desired.reason,
+        changeId: change?.changeId,
       },
-    },
-    auditPut(ctx, keys.dataset(datasetId).pk, {
-      entity: 'dataset',
-      entityId: datasetId,
-      action: current === undefined ? 'create' : 'update',
-      actor,
-      at,
-      from: current === undefined ? null : auditView(current),
-      to: auditView(next),
-      reason: desired.reason,
-      changeId: change?.changeId,
     }),
     ...(change ? [changePut(ctx, change)] : []),
   ];

@@ -6,13 +6,13 @@ import {
   type ResearcherPutBody,
   ResearcherSchema,
 } from '../../schemas/index.js';
-import { auditPut } from './audit.js';
+import { entityWrite, nextStamp } from './audit.js';
 import { changePut, newChange } from './changes.js';
 import type { StoreContext } from './context.js';
 import { InvalidReferenceError } from './errors.js';
 import { keys, refs } from './keys.js';
 import { getParsed, getStored } from './read.js';
-import { mustExist, versionCondition } from './tx.js';
+import { mustExist } from './tx.js';
 import { optimisticWrite } from './write.js';
 
 /** An organisation by id, or `undefined`. */
@@ -88,9 +88,7 @@ export function putOrganisation(
         organisationId,
         name: body.name,
         agreements: body.agreements,
-        version: (current?.version ?? 0) + 1,
-        updatedAt: now.toISOString(),
-        updatedBy: actor,
+        ...nextStamp(current, now.toISOString(), actor),
       };
       const change = newChange(now, {
         kind: 'organisation-agreement-changed',
@@ -106,27 +104,20 @@ export function putOrganisation(
           changeId: change.changeId,
         },
         items: [
-          {
-            Put: {
-              TableName: ctx.tableName,
-              Item: {
-                ...keys.organisation(organisationId),
-                type: 'organisation',
-                ...organisation,
-                lastChangeId: change.changeId,
-              },
-              ...versionCondition(current?.version),
+          ...entityWrite(ctx, {
+            key: keys.organisation(organisationId),
+            type: 'organisation',
+            item: { ...organisation, lastChangeId: change.changeId },
+            replaces: current?.version,
+            audit: {
+              entity: 'organisation',
+              entityId: organisationId,
+              actor,
+              at: organisation.updatedAt,
+              from: current ? { name: current.name, agreements: current.agreements } : null,
+              to: { name: body.name, agreements: body.agreements },
+              changeId: change.changeId,
             },
-          },
-          auditPut(ctx, keys.organisation(organisationId).pk, {
-            entity: 'organisation',
-            entityId: organisationId,
-            action: current ? 'update' : 'create',
-            actor,
-            at: organisation.updatedAt,
-            from: current ? { name: current.name, agreements: current.agreements } : null,
-            to: { name: body.name, agreements: body.agreements },
-            changeId: change.changeId,
           }),
           changePut(ctx, change),
         ],
@@ -170,9 +161,7 @@ export function putResearcher(
       const researcher: Researcher = {
         ...body,
         researcherId,
-        version: (current?.version ?? 0) + 1,
-        updatedAt: now.toISOString(),
-        updatedBy: actor,
+        ...nextStamp(current, now.toISOString(), actor),
       };
       const change = newChange(now, {
         kind: 'accreditation-changed',
@@ -191,40 +180,36 @@ export function putResearcher(
         },
         items: [
           mustExist(ctx, keys.organisation(body.organisationId)),
-          {
-            Put: {
-              TableName: ctx.tableName,
-              Item: {
-                ...keys.researcher(researcherId),
-                ...refs.researcher(body.organisationId, researcherId),
-                type: 'researcher',
-                ...researcher,
-                lastChangeId: change.changeId,
+          ...entityWrite(ctx, {
+            key: keys.researcher(researcherId),
+            type: 'researcher',
+            item: {
+              ...refs.researcher(body.organisationId, researcherId),
+              ...researcher,
+              lastChangeId: change.changeId,
+            },
+            replaces: current?.version,
+            // The audit keeps who and what, not the email address (it is personal data).
+            audit: {
+              entity: 'researcher',
+              entityId: researcherId,
+              actor,
+              at: researcher.updatedAt,
+              from: current
+                ? {
+                    name: current.name,
+                    organisationId: current.organisationId,
+                    accreditation: current.accreditation,
+                    emailChanged: current.email !== body.email,
+                  }
+                : null,
+              to: {
+                name: body.name,
+                organisationId: body.organisationId,
+                accreditation: body.accreditation,
               },
-              ...versionCondition(current?.version),
+              changeId: change.changeId,
             },
-          },
-          // The audit keeps who and what, not the email address (it is personal data).
-          auditPut(ctx, keys.researcher(researcherId).pk, {
-            entity: 'researcher',
-            entityId: researcherId,
-            action: current ? 'update' : 'create',
-            actor,
-            at: researcher.updatedAt,
-            from: current
-              ? {
-                  name: current.name,
-                  organisationId: current.organisationId,
-                  accreditation: current.accreditation,
-                  emailChanged: current.email !== body.email,
-                }
-              : null,
-            to: {
-              name: body.name,
-              organisationId: body.organisationId,
-              accreditation: body.accreditation,
-            },
-            changeId: change.changeId,
           }),
           changePut(ctx, change),
         ],

@@ -10,7 +10,7 @@ import {
   SummaryItemSchema,
 } from '../../schemas/index.js';
 import { summariseProject } from '../domain/index.js';
-import { auditPut } from './audit.js';
+import { entityWrite, nextStamp } from './audit.js';
 import type { StoreContext } from './context.js';
 import { keys } from './keys.js';
 import { getParsed } from './read.js';
@@ -59,9 +59,7 @@ export function putProject(
       const project: Project = {
         projectId,
         title,
-        version: (current?.version ?? 0) + 1,
-        updatedAt: now,
-        updatedBy: actor,
+        ...nextStamp(current, now, actor),
       };
       const summary: SummaryItem = {
         projectId,
@@ -72,21 +70,19 @@ export function putProject(
       return {
         result: { project, outcome: current ? 'updated' : 'created' },
         items: [
-          {
-            Put: {
-              TableName: ctx.tableName,
-              Item: { ...keys.project(projectId), type: 'project', ...project },
-              ...versionCondition(current?.version),
+          ...entityWrite(ctx, {
+            key: keys.project(projectId),
+            type: 'project',
+            item: project,
+            replaces: current?.version,
+            audit: {
+              entity: 'project',
+              entityId: projectId,
+              actor,
+              at: now,
+              from: current ? { title: current.title } : null,
+              to: { title },
             },
-          },
-          auditPut(ctx, keys.project(projectId).pk, {
-            entity: 'project',
-            entityId: projectId,
-            action: current ? 'update' : 'create',
-            actor,
-            at: now,
-            from: current ? { title: current.title } : null,
-            to: { title },
           }),
           ...(current
             ? []
