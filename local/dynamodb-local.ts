@@ -44,7 +44,7 @@ export const LOCAL_REGION = 'local';
 /** Dummy credentials every local client uses; DynamoDB Local checks only that they are present. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
-/** Where persistent data goes by default (DESIGN.md section 8: `.data/`). */
+/** Where persistent data goes by default (`.data/`, see the README). */
 export const DEFAULT_DB_PATH = '.data/dynamodb';
 
 /** Options of {@link startDynamoDbLocal}. */

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 
-/** Identifier of any entity, as used in paths (DESIGN.md section 6). */
+/** Identifier of any entity, as used in paths (docs/api.md). */
 export const IdSchema = z
   .string({ error: 'must be a string identifier' })
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, {

@@ -10,7 +10,7 @@ import {
 import { AgreementKindSchema, AgreementStatusSchema } from './organisation.js';
 import { AccreditationStatusSchema } from './researcher.js';
 
-/** What caused a narrowing (DESIGN.md section 2). */
+/** What caused a narrowing (docs/rules.md). */
 export const CAUSE_KINDS = [
   'dataset-level-changed',
   'dataset-added',
@@ -54,7 +54,7 @@ export interface Contacts {
   readonly connectivity: string;
 }
 
-/** The service's contact addresses (DESIGN.md section 2); deployments may configure others. */
+/** The service's contact addresses (docs/rules.md); deployments may configure others. */
 export const CONTACTS: Contacts = {
   projectAccess: 'srs.customer.support@ons.gov.uk',
   connectivity: 'srs.connectivity@ons.gov.uk',

@@ -44,7 +44,7 @@ export const LimitingDatasetSchema = z
   .meta({ id: 'LimitingDataset' });
 export type LimitingDataset = z.infer<typeof LimitingDatasetSchema>;
 
-/** The derived access of a project, computed from its datasets (DESIGN.md section 2). */
+/** The derived access of a project, computed from its datasets (docs/rules.md). */
 export const ProjectSummarySchema = z
   .object({
     accessLevel: ProjectLevelSchema,

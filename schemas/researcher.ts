@@ -60,7 +60,7 @@ export const ResearcherWriteResultSchema = ResearcherSchema.extend({ changeId: I
 });
 export type ResearcherWriteResult = z.infer<typeof ResearcherWriteResultSchema>;
 
-/** A route that is not permitted, with every reason that applies, in the order of DESIGN.md section 2. */
+/** A route that is not permitted, with every reason that applies, in the order of docs/rules.md. */
 export const DeniedRouteSchema = z
   .object({ route: RouteSchema, reasons: z.array(DenyReasonSchema).min(1) })
   .meta({ id: 'DeniedRoute' });

@@ -1,5 +1,5 @@
 /**
- * The HTTP API v1 (DESIGN.md section 6) as one Hono app, served by
+ * The HTTP API v1 (docs/api.md) as one Hono app, served by
  * `hono/aws-lambda` behind API Gateway and by `@hono/node-server` locally.
  *
  * Every request passes, in order: the request log (request id, one line on
@@ -30,7 +30,7 @@ import { registerPartyRoutes } from './routes/parties.js';
 import { registerProjectRoutes } from './routes/projects.js';
 import type { ApiApp, ApiDeps, ApiEnv, ApiLogger } from './types.js';
 
-/** The largest request body accepted (DESIGN.md section 6); larger is `413`. */
+/** The largest request body accepted (docs/api.md); larger is `413`. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** API Gateway's request id, when the app runs in Lambda. */

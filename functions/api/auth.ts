@@ -1,5 +1,5 @@
 /**
- * Authentication (DESIGN.md section 7): who is calling, and in which roles.
+ * Authentication (docs/api.md): who is calling, and in which roles.
  *
  * In AWS the HTTP API's JWT authorizer has already verified the token; the
  * handler reads the verified claims from the request context and never looks

@@ -1,5 +1,5 @@
 /**
- * Who may call what (DESIGN.md section 6, "who" column): the one table of
+ * Who may call what (docs/api.md, the "who" column): the one table of
  * routes and roles, the decision it implies, and the middleware that applies
  * it to every request before anything else reads the request.
  *

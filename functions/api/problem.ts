@@ -1,5 +1,5 @@
 /**
- * Errors as `application/problem+json` (RFC 9457, DESIGN.md section 6): the
+ * Errors as `application/problem+json` (RFC 9457, docs/api.md): the
  * problem type of every status the API uses, the mapping of zod issues to
  * `errors: [{ path, message }]`, and the mapping of store errors to statuses.
  */

@@ -29,7 +29,7 @@ export interface RouteDecision {
   readonly denied: DeniedRoute[];
 }
 
-/** Every deny reason that applies to one route, in the order of DESIGN.md section 2. */
+/** Every deny reason that applies to one route, in the order of docs/rules.md. */
 export function denyReasons(route: Route, ctx: AccessContext, now: Date): DenyReason[] {
   const reasons: DenyReason[] = [];
   const remote = route === 'aoc-remote';

@@ -69,7 +69,7 @@ export function describeCause(cause: Cause): string {
 
 /**
  * The notification for one researcher whose routes to one project narrowed:
- * the fields of DESIGN.md section 6 and a plain-English message naming the
+ * the fields of docs/rules.md ("Narrowing and notifications") and a plain-English message naming the
  * project, the cause, the routes lost, the routes left (or that none are) and
  * whom to contact.
  */

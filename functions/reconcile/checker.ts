@@ -3,7 +3,7 @@ import { summariesEqual, summariseProject } from '../domain/index.js';
 import { type Key, keys, notificationIdOf, type StoreContext } from '../store/index.js';
 import { type TableSnapshot, takeSnapshot } from './snapshot.js';
 
-/** One broken invariant (DESIGN.md section 4), or a warning about work still in flight. */
+/** One broken invariant (docs/data-model.md), or a warning about work still in flight. */
 export interface Finding {
   /** 1 summaries, 2 links, 3 notifications, 4 audit; 0 for unreadable items. */
   readonly invariant: 0 | 1 | 2 | 3 | 4;
@@ -31,7 +31,7 @@ export interface CheckOptions {
 const isPending = (c: ChangeItem) => c.status === 'pending';
 
 /**
- * Checks every invariant of DESIGN.md section 4 against a snapshot of the
+ * Checks every invariant of docs/data-model.md against a snapshot of the
  * table alone. Differences explained by a pending change are warnings
  * (`in-flight`), not violations.
  */

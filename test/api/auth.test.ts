@@ -1,5 +1,5 @@
 /**
- * Authentication (DESIGN.md section 7): local HS256 tokens, API Gateway's
+ * Authentication (docs/api.md): local HS256 tokens, API Gateway's
  * verified claims, and the roles both derive from the claims.
  */
 import { sign } from 'hono/jwt';

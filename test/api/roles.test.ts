@@ -1,5 +1,5 @@
 /**
- * Every route against every caller (DESIGN.md sections 6 and 7): the route
+ * Every route against every caller (docs/api.md): the route
  * table agrees with the design's "who" column, every registered route has a
  * rule, and each caller gets 2xx, 401 or 403 exactly as the table says.
  */
@@ -35,7 +35,7 @@ import {
 } from './support.js';
 
 /**
- * The "who" column of DESIGN.md section 6, written out per caller: the
+ * The "who" column of docs/api.md, written out per caller: the
  * callers that may use each route. `researcher-own` is a member of `p-1`
  * and the researcher the paths below name; `researcher-other` is neither.
  */

@@ -55,7 +55,7 @@ function factorRoutes(ctx: AccessContext, now: Date) {
   };
 }
 
-/** Every reason of DESIGN.md section 2 that applies to `route`, stated one condition at a time. */
+/** Every reason of docs/rules.md that applies to `route`, stated one condition at a time. */
 function expectedReasons(route: Route, ctx: AccessContext, now: Date): DenyReason[] {
   const agreements = ctx.agreements ?? {};
   const aoc = route === 'aoc-office' || route === 'aoc-remote';

@@ -15,7 +15,7 @@ import {
 
 describe('routesForLevel', () => {
   it('follows the level table of the guidance', () => {
-    // Arrange: DESIGN.md section 2, "Access levels and routes".
+    // Arrange: docs/rules.md, "Dataset levels".
     const table = {
       1: ['safe-room', 'safepod'],
       2: ['safe-room', 'safepod', 'aoc-office'],

@@ -1,5 +1,5 @@
 /**
- * The three worked examples of the SRS guidance (DESIGN.md section 2), from
+ * The three worked examples of the SRS guidance (docs/rules.md), from
  * the datasets of a project to the routes of one of its researchers.
  */
 import { describe, expect, it } from 'vitest';

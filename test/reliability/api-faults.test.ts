@@ -37,7 +37,7 @@ interface WriteCase {
   readonly startsChange: boolean;
   /**
    * A bulk write reports a row that could not be written in its `errors`
-   * (DESIGN.md section 6) rather than failing the request: for it, a `200`
+   * (docs/api.md) rather than failing the request: for it, a `200`
    * listing the row as an error and changing nothing is as good as a `503`.
    */
   readonly rows?: number;

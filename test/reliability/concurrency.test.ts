@@ -1,5 +1,5 @@
 /**
- * Concurrent conflicting writes (DESIGN.md section 9): 100 level changes and
+ * Concurrent conflicting writes (docs/propagation.md): 100 level changes and
  * link edits at once over 10 datasets and 50 projects with members, while
  * the stream pipeline (the local poller and the real handlers) propagates
  * them. Once it settles, every summary equals a recount from the links and

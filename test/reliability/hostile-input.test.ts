@@ -1,6 +1,5 @@
 /**
- * Hostile input on every endpoint that takes input (DESIGN.md sections 6 and
- * 9): more than 10,000 generated requests, each with something wrong in its
+ * Hostile input on every endpoint that takes input (docs/api.md): more than 10,000 generated requests, each with something wrong in its
  * path, body or headers: random JSON, wrong types, huge strings, deep
  * nesting, unicode, prototype-pollution keys, bad ids in paths (encoded
  * slashes, dots, `..`), bad content types, bad `If-Match` values, truncated

@@ -1,5 +1,5 @@
 /**
- * Model-based test of propagation (DESIGN.md sections 4, 5 and 9): random
+ * Model-based test of propagation (docs/data-model.md, docs/propagation.md): random
  * sequences of dataset level changes, links, memberships, agreement and
  * accreditation changes over a small catalogue, run against the real store and
  * the real stream handlers on DynamoDB Local, with the stream delivered in
@@ -632,7 +632,7 @@ async function runOn(env: DrivenTable, ids: Ids, s: Scenario, settleEveryWrite: 
 // The properties
 // ---------------------------------------------------------------------------
 
-/** Runs per property; together at least the 1,000 of DESIGN.md section 9. */
+/** Runs per property: together at least the 1,000 the README asks of every property. */
 const ISOLATED_RUNS = 400;
 const INTERLEAVED_RUNS = 600;
 

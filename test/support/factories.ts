@@ -20,7 +20,7 @@ import {
   type Route,
 } from '../../schemas/index.js';
 
-/** Every property runs at least this many times (DESIGN.md section 9). */
+/** Every property runs at least this many times (the README's Contributing section). */
 export const PROPERTY_RUNS = { numRuns: 1000 } as const;
 
 /** The clock of the unit tests. */
@@ -121,7 +121,7 @@ export function isCanonical(routes: readonly Route[]): boolean {
 // Arbitraries
 // ---------------------------------------------------------------------------
 
-/** Any identifier of DESIGN.md section 6. */
+/** Any identifier of docs/api.md. */
 export const arbId: fc.Arbitrary<string> = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/);
 
 /** Short readable identifiers, for collections where collisions matter. */

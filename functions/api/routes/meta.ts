@@ -6,7 +6,7 @@ import { DOCS_CSP, renderApiReference } from '../docs.js';
 import { jsonResponse } from '../openapi.js';
 import type { ApiApp } from '../types.js';
 
-/** Version of the API contract (DESIGN.md section 6). */
+/** Version of the API contract (docs/api.md). */
 export const API_VERSION = '1.0.0';
 
 /** The `info` and top-level fields of the generated document. */

@@ -136,7 +136,7 @@ export function registerProjectRoutes(app: ApiApp, ctx: StoreContext): void {
     return c.json({ projectId, researcherId }, 200);
   });
 
-  // One GetItem: the summary the stream keeps up to date (DESIGN.md section 9).
+  // One GetItem: the summary the stream keeps up to date (`npm run bench` counts it).
   app.openapi(projectAccessRoute, async (c) => {
     const { projectId } = c.req.valid('param');
     const summary = await getSummary(ctx, projectId);
