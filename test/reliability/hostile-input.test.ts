@@ -44,14 +44,15 @@ import {
   ResearcherPutBodySchema,
 } from '../../schemas/index.js';
 import { apiOnFreshTable, OWN_RESEARCHER, SECRET, seedWorld, snapshot } from '../api/support.js';
+import { DEPTH, runs } from '../support/property.js';
 
 logger.setLogLevel('SILENT');
 
-const SEED = Number(process.env.FC_SEED ?? 20_260_315);
-
-/** Generated requests per endpoint, and rows-only import requests: at least 10,000 in all. */
-const RUNS_PER_ENDPOINT = 800;
-const IMPORT_ROW_RUNS = 500;
+/** Generated requests per endpoint, and rows-only import requests (at this run's depth): at least 10,000 in all. */
+const RUNS_PER_ENDPOINT = runs(800);
+const IMPORT_ROW_RUNS = runs(500);
+/** Bound of each property's test, growing with the depth. */
+const PROPERTY_TIMEOUT = 300_000 * DEPTH;
 
 // ---------------------------------------------------------------------------
 // The endpoints and what exists in the seeded world
@@ -611,95 +612,99 @@ describe('hostile input on every endpoint that takes input', () => {
     async (id) => {
       // Arrange
       const before = await snapshot(ctx);
-      let runs = 0;
+      let ran = 0;
       // Act and assert, request by request
       await fc.assert(
         fc.asyncProperty(arbHostile(id), async (req) => {
-          runs++;
+          ran++;
           await expectRefusal(req, await send(req));
         }),
-        { numRuns: RUNS_PER_ENDPOINT, seed: SEED + id.length },
+        { numRuns: RUNS_PER_ENDPOINT },
       );
       // Assert: the table is exactly as it was, and no prototype was touched.
-      expect(runs).toBeGreaterThanOrEqual(RUNS_PER_ENDPOINT);
+      expect(ran).toBeGreaterThanOrEqual(RUNS_PER_ENDPOINT);
       expect(await snapshot(ctx)).toEqual(before);
       expect(polluted()).toBe(false);
     },
-    300_000,
+    PROPERTY_TIMEOUT,
   );
 
-  it('reports every hostile row of an import in its errors, writing none of them', async () => {
-    // Arrange: rows that each fail validation, in a valid envelope (JSON) or a valid CSV header.
-    const arbRow = fc
-      .oneof(
-        arbNastyValue,
-        arbMutated({ datasetId: 'd-hostile', title: 'T', accessLevel: 2, owner: 'O' }).map(
-          (s) => JSON.parse(s) as unknown,
-        ),
-        fc.record({ datasetId: arbSegment, title: fc.string() }),
-      )
-      .filter((row) => !DatasetImportRowSchema.safeParse(row).success);
-    const arbImport = fc.oneof(
-      fc.array(arbRow, { maxLength: 8 }).map((rows) => ({
-        contentType: 'application/json',
-        body: JSON.stringify({ datasets: rows, reason: 'hostile' }),
-        rows: rows.length,
-      })),
-      fc
-        .array(
-          fc.array(fc.string({ unit: 'binary', maxLength: 20 }), { minLength: 1, maxLength: 6 }),
-          {
-            maxLength: 8,
-          },
-        )
-        .map((rows) => {
-          const text = [
-            'datasetId,title,accessLevel,owner',
-            ...rows.map((r) => r.map(csvField).join(',')),
-          ].join('\n');
-          return { contentType: 'text/csv', body: text, rows: rowsFromCsv(text).length };
-        })
-        .filter(({ body }) =>
-          rowsFromCsv(body).every(
-            (r) => typeof r === 'string' || !DatasetImportRowSchema.safeParse(r).success,
+  it(
+    'reports every hostile row of an import in its errors, writing none of them',
+    async () => {
+      // Arrange: rows that each fail validation, in a valid envelope (JSON) or a valid CSV header.
+      const arbRow = fc
+        .oneof(
+          arbNastyValue,
+          arbMutated({ datasetId: 'd-hostile', title: 'T', accessLevel: 2, owner: 'O' }).map(
+            (s) => JSON.parse(s) as unknown,
           ),
-        ),
-    );
-    const before = await snapshot(ctx);
-    // Act and assert
-    await fc.assert(
-      fc.asyncProperty(arbImport, async ({ contentType, body, rows }) => {
-        const res = await send({
-          method: 'POST',
-          path: '/v1/dataset-imports',
-          body,
-          contentType,
-          caller: 'admin',
-        });
-        const text = await res.text();
-        expect(res.status, text.slice(0, 300)).toBe(200);
-        const result = JSON.parse(text) as {
-          created: number;
-          updated: number;
-          unchanged: number;
-          errors: unknown[];
-          changes: unknown[];
-          complete: boolean;
-        };
-        expect({ ...result, errors: result.errors.length }).toEqual({
-          created: 0,
-          updated: 0,
-          unchanged: 0,
-          errors: rows,
-          changes: [],
-          complete: true,
-        });
-      }),
-      { numRuns: IMPORT_ROW_RUNS, seed: SEED },
-    );
-    expect(await snapshot(ctx)).toEqual(before);
-    expect(polluted()).toBe(false);
-  }, 300_000);
+          fc.record({ datasetId: arbSegment, title: fc.string() }),
+        )
+        .filter((row) => !DatasetImportRowSchema.safeParse(row).success);
+      const arbImport = fc.oneof(
+        fc.array(arbRow, { maxLength: 8 }).map((rows) => ({
+          contentType: 'application/json',
+          body: JSON.stringify({ datasets: rows, reason: 'hostile' }),
+          rows: rows.length,
+        })),
+        fc
+          .array(
+            fc.array(fc.string({ unit: 'binary', maxLength: 20 }), { minLength: 1, maxLength: 6 }),
+            {
+              maxLength: 8,
+            },
+          )
+          .map((rows) => {
+            const text = [
+              'datasetId,title,accessLevel,owner',
+              ...rows.map((r) => r.map(csvField).join(',')),
+            ].join('\n');
+            return { contentType: 'text/csv', body: text, rows: rowsFromCsv(text).length };
+          })
+          .filter(({ body }) =>
+            rowsFromCsv(body).every(
+              (r) => typeof r === 'string' || !DatasetImportRowSchema.safeParse(r).success,
+            ),
+          ),
+      );
+      const before = await snapshot(ctx);
+      // Act and assert
+      await fc.assert(
+        fc.asyncProperty(arbImport, async ({ contentType, body, rows }) => {
+          const res = await send({
+            method: 'POST',
+            path: '/v1/dataset-imports',
+            body,
+            contentType,
+            caller: 'admin',
+          });
+          const text = await res.text();
+          expect(res.status, text.slice(0, 300)).toBe(200);
+          const result = JSON.parse(text) as {
+            created: number;
+            updated: number;
+            unchanged: number;
+            errors: unknown[];
+            changes: unknown[];
+            complete: boolean;
+          };
+          expect({ ...result, errors: result.errors.length }).toEqual({
+            created: 0,
+            updated: 0,
+            unchanged: 0,
+            errors: rows,
+            changes: [],
+            complete: true,
+          });
+        }),
+        { numRuns: IMPORT_ROW_RUNS },
+      );
+      expect(await snapshot(ctx)).toEqual(before);
+      expect(polluted()).toBe(false);
+    },
+    PROPERTY_TIMEOUT,
+  );
 });
 
 /** One CSV field, quoted when it must be. */

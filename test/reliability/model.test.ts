@@ -49,6 +49,7 @@ import type {
   Classification,
   ProjectSummary,
 } from '../../schemas/index.js';
+import { DEPTH, runs } from '../support/property.js';
 import { type DrivenTable, TablePool } from './support/driven-table.js';
 import { type ModelResearcher, type Notice, notice, pairs, World } from './support/model.js';
 import { scopedSnapshot } from './support/scope.js';
@@ -58,8 +59,6 @@ import type { WireFault } from './support/wire-faults.js';
 logger.setLogLevel('SILENT');
 
 const ACTOR = 'test:model';
-/** Fixed by default so that every run of the suite explores the same scenarios; FC_SEED overrides. */
-const SEED = Number(process.env.FC_SEED ?? 20_260_315);
 
 // ---------------------------------------------------------------------------
 // The universe and its arbitraries
@@ -632,9 +631,11 @@ async function runOn(env: DrivenTable, ids: Ids, s: Scenario, settleEveryWrite: 
 // The properties
 // ---------------------------------------------------------------------------
 
-/** Runs per property: together at least the 1,000 the README asks of every property. */
-const ISOLATED_RUNS = 400;
-const INTERLEAVED_RUNS = 600;
+/** Runs per property (at this run's depth): together at least the 1,000 the README asks of every property. */
+const ISOLATED_RUNS = runs(400);
+const INTERLEAVED_RUNS = runs(600);
+/** Bound of each property's test, growing with the depth. */
+const PROPERTY_TIMEOUT = 1_200_000 * DEPTH;
 
 let db: DynamoDbLocal;
 const pools: TablePool[] = [];
@@ -655,34 +656,42 @@ afterAll(async () => {
 });
 
 describe('propagation under hostile stream delivery and failing writes', () => {
-  it.concurrent('notifies exactly the narrowed (researcher, project) of each write run on its own, and keeps every invariant', async () => {
-    const pool = poolFor('model-isolated-');
-    await fc.assert(
-      fc.asyncProperty(scenario(fc.array(arbWrite, { minLength: 1, maxLength: 6 })), (s) =>
-        runScenario(pool, s, true),
-      ),
-      { numRuns: ISOLATED_RUNS, seed: SEED },
-    );
-    expect(pool.count).toBeGreaterThanOrEqual(ISOLATED_RUNS);
-  }, 1_200_000);
-
-  it.concurrent('converges to the model with interleaved writes, and never notifies twice', async () => {
-    const pool = poolFor('model-interleaved-');
-    await fc.assert(
-      fc.asyncProperty(
-        scenario(
-          fc.array(
-            fc.oneof({ weight: 3, arbitrary: arbWrite }, { weight: 2, arbitrary: arbPacing }),
-            {
-              minLength: 1,
-              maxLength: 12,
-            },
-          ),
+  it.concurrent(
+    'notifies exactly the narrowed (researcher, project) of each write run on its own, and keeps every invariant',
+    async () => {
+      const pool = poolFor('model-isolated-');
+      await fc.assert(
+        fc.asyncProperty(scenario(fc.array(arbWrite, { minLength: 1, maxLength: 6 })), (s) =>
+          runScenario(pool, s, true),
         ),
-        (s) => runScenario(pool, s, false),
-      ),
-      { numRuns: INTERLEAVED_RUNS, seed: SEED + 1 },
-    );
-    expect(pool.count).toBeGreaterThanOrEqual(INTERLEAVED_RUNS);
-  }, 1_200_000);
+        { numRuns: ISOLATED_RUNS },
+      );
+      expect(pool.count).toBeGreaterThanOrEqual(ISOLATED_RUNS);
+    },
+    PROPERTY_TIMEOUT,
+  );
+
+  it.concurrent(
+    'converges to the model with interleaved writes, and never notifies twice',
+    async () => {
+      const pool = poolFor('model-interleaved-');
+      await fc.assert(
+        fc.asyncProperty(
+          scenario(
+            fc.array(
+              fc.oneof({ weight: 3, arbitrary: arbWrite }, { weight: 2, arbitrary: arbPacing }),
+              {
+                minLength: 1,
+                maxLength: 12,
+              },
+            ),
+          ),
+          (s) => runScenario(pool, s, false),
+        ),
+        { numRuns: INTERLEAVED_RUNS },
+      );
+      expect(pool.count).toBeGreaterThanOrEqual(INTERLEAVED_RUNS);
+    },
+    PROPERTY_TIMEOUT,
+  );
 });

@@ -1,7 +1,11 @@
 /**
- * Vitest global setup: one DynamoDB Local (in memory, on a free port) for the
- * whole run, handed to the tests as `inject('dynamoEndpoint')`. Tests create
- * their own uniquely named tables (`test/support/dynamo.ts`).
+ * Vitest global setup: DynamoDB Local (in memory, on free ports) for the
+ * whole run, one Java process per test worker so that parallel files never
+ * share a database, handed to the tests as `inject('dynamoEndpoints')`.
+ * Tests create their own uniquely named tables (`test/support/dynamo.ts`),
+ * which `test/setup/tables.ts` drops when their file ends.
+ *
+ * It also picks the run's property-test seed (`SEED`, or a fresh one).
  *
  * Set `DYNAMODB_ENDPOINT` to use a DynamoDB Local that is already running
  * instead (nothing is started or stopped then).
@@ -11,8 +15,27 @@ import { rmSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local.js';
 import { AWS_CALLS_DIR } from '../support/recording.js';
+import { TEST_WORKERS } from './workers.js';
 
 let recordingCleared = false;
+
+// Vitest runs the setup once per project, each in its own module instance:
+// what the projects share lives on `globalThis`.
+const SEED_KEY = Symbol.for('srs-access.test.property-seed');
+const seeds = globalThis as typeof globalThis & { [SEED_KEY]?: number };
+
+/** The run's property seed: `SEED`, or a fresh one, chosen once and printed. */
+function runSeed(): number {
+  const chosen = seeds[SEED_KEY];
+  if (chosen !== undefined) return chosen;
+  const given = process.env.SEED;
+  const seed =
+    given !== undefined && given !== '' ? Number(given) : Math.floor(Math.random() * 2 ** 31);
+  if (!Number.isSafeInteger(seed)) throw new Error(`SEED must be an integer, got "${given}"`);
+  console.log(`Property tests run with SEED=${seed}`);
+  seeds[SEED_KEY] = seed;
+  return seed;
+}
 
 /** Empties the recording of the deployed functions' AWS calls, once per run. */
 function freshRecording(): string {
@@ -23,45 +46,54 @@ function freshRecording(): string {
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** Endpoint of the DynamoDB Local of this test run. */
-    dynamoEndpoint: string;
+    /** Endpoints of this run's DynamoDB Locals: worker `n` (`VITEST_POOL_ID`) uses entry `n - 1`. */
+    dynamoEndpoints: string[];
     /** Where the run records the deployed functions' AWS calls, for the permissions test. */
     awsCallsDir: string;
+    /** The seed of every property test of the run (`test/setup/property.ts`). */
+    propertySeed: number;
   }
 }
 
 interface Shared {
-  instance: Promise<DynamoDbLocal>;
+  instances: Promise<DynamoDbLocal[]>;
   users: number;
 }
 
-// Vitest may run the setup once per project: they share one Java process.
+// The projects share the Java processes too.
 const KEY = Symbol.for('srs-access.test.dynamodb-local');
 const registry = globalThis as typeof globalThis & { [KEY]?: Shared };
 
-/** Starts DynamoDB Local (once) and provides its endpoint; the returned teardown stops it. */
+/** Starts the DynamoDB Locals (once) and provides their endpoints; the returned teardown stops them. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   project.provide('awsCallsDir', freshRecording());
+  project.provide('propertySeed', runSeed());
   const external = process.env.DYNAMODB_ENDPOINT;
   if (external !== undefined && external !== '') {
-    project.provide('dynamoEndpoint', external);
+    project.provide('dynamoEndpoints', [external]);
     return async () => {};
   }
 
   let shared = registry[KEY];
   if (shared === undefined) {
-    shared = { instance: startDynamoDbLocal({ inMemory: true }), users: 0 };
+    const starting = Array.from({ length: TEST_WORKERS }, () =>
+      startDynamoDbLocal({ inMemory: true }),
+    );
+    shared = { instances: Promise.all(starting), users: 0 };
     registry[KEY] = shared;
   }
   shared.users++;
   const current = shared;
-  const db = await current.instance;
-  project.provide('dynamoEndpoint', db.endpoint);
+  const dbs = await current.instances;
+  project.provide(
+    'dynamoEndpoints',
+    dbs.map((db) => db.endpoint),
+  );
 
   return async () => {
     current.users--;
     if (current.users > 0) return;
     delete registry[KEY];
-    await db.stop();
+    await Promise.all(dbs.map((db) => db.stop()));
   };
 }

@@ -1,10 +1,11 @@
 /**
- * Tables for integration tests on the run's DynamoDB Local (started by
+ * Tables for integration tests on the worker's DynamoDB Local (started by
  * `test/setup/dynamodb.global.ts`): each test gets its own table, built from
  * the shared definition, so tests never see each other's items or streams.
+ * Tables a file leaves behind are dropped when it ends (`test/setup/tables.ts`).
  */
 import { randomUUID } from 'node:crypto';
-import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
 import { type DynamoClients, dynamoClients, ensureTable } from '../../local/table-setup.js';
 
@@ -14,7 +15,7 @@ export interface FreshTable {
   readonly clients: DynamoClients;
   /** The table's stream, for a `StreamPoller`. */
   readonly streamArn: string;
-  /** Deletes the table and closes the clients (optional: the database lives in memory). */
+  /** Deletes the table and closes the clients; idempotent, and done for you when the file ends. */
   drop(): Promise<void>;
 }
 
@@ -23,9 +24,21 @@ export function awsCallsDir(): string {
   return inject('awsCallsDir');
 }
 
-/** The endpoint of the run's DynamoDB Local. */
+/** The endpoint of this worker's DynamoDB Local. */
 export function dynamoEndpoint(): string {
-  return inject('dynamoEndpoint');
+  const endpoints = inject('dynamoEndpoints');
+  const worker = Number(process.env.VITEST_POOL_ID ?? '1');
+  const endpoint = endpoints[(Math.max(1, worker) - 1) % endpoints.length];
+  if (endpoint === undefined) throw new Error('the test run provides no DynamoDB Local endpoint');
+  return endpoint;
+}
+
+/** Tables this file created and has not dropped yet. */
+const open = new Set<FreshTable>();
+
+/** Drops every table this file created and did not drop (`test/setup/tables.ts`). */
+export async function dropOpenTables(): Promise<void> {
+  await Promise.all([...open].map((table) => table.drop()));
 }
 
 /**
@@ -38,13 +51,21 @@ export async function freshTable(prefix = 'test'): Promise<FreshTable> {
   const safePrefix = prefix.replace(/[^a-zA-Z0-9_.-]/g, '-').slice(0, 200);
   const tableName = `${safePrefix}-${randomUUID().slice(0, 8)}`;
   const { streamArn } = await ensureTable(clients.ddb, tableName);
-  return {
+  const table: FreshTable = {
     tableName,
     clients,
     streamArn,
     async drop() {
-      await clients.ddb.send(new DeleteTableCommand({ TableName: tableName }));
-      clients.destroy();
+      if (!open.delete(table)) return;
+      try {
+        await clients.ddb.send(new DeleteTableCommand({ TableName: tableName }));
+      } catch (error) {
+        if (!(error instanceof ResourceNotFoundException)) throw error;
+      } finally {
+        clients.destroy();
+      }
     },
   };
+  open.add(table);
+  return table;
 }
