@@ -16,7 +16,7 @@ import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buildNotification, narrowedMembers, summariseProject } from '../functions/domain/index.js';
 import type { ConsumerName } from '../functions/handlers/consumers.js';
-import { checkInvariants, type Finding } from '../functions/reconcile/index.js';
+import { checkInvariants, describeSubject, type Finding } from '../functions/reconcile/index.js';
 import {
   getChangeItem,
   keys,
@@ -190,7 +190,9 @@ async function check(ctx: StoreContext): Promise<CheckerSummary> {
     violationsByInvariant: summarise(report.violations, (f) => `invariant${f.invariant}`),
     warnings: report.warnings.length,
     warningsByKind: summarise(report.warnings, (f) => f.kind),
-    sample: report.violations.slice(0, 5).map((f) => `${f.kind} ${f.subject}: ${f.detail}`),
+    sample: report.violations
+      .slice(0, 5)
+      .map((f) => `${f.kind} ${describeSubject(f.subject)}: ${f.detail}`),
   };
 }
 
@@ -587,7 +589,9 @@ async function naivePhase(
       EDITOR,
     );
     const change = await getChangeItem(naive.ctx, changeId);
-    if (!change) throw new Error('the naive change record is missing');
+    if (change?.kind !== 'dataset-level-changed') {
+      throw new Error('the naive level change record is missing');
+    }
     const outcome = await runNaiveChange(naive.ctx, change, new LocalOutbox(), options.concurrency);
     const ms = performance.now() - started;
     const counts = counter.snapshot();

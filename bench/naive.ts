@@ -24,7 +24,7 @@ import {
 } from '../functions/store/index.js';
 import {
   type Agreements,
-  type ChangeItem,
+  type ChangeOf,
   DatasetSchema,
   LinkItemSchema,
   MembershipSchema,
@@ -33,6 +33,9 @@ import {
   SummaryItemSchema,
 } from '../schemas/index.js';
 import { mapLimit } from './metrics.js';
+
+/** The only change the naive yardstick carries out. */
+type LevelChange = ChangeOf<'dataset-level-changed'>;
 
 /** What the naive propagation did. */
 export interface NaiveOutcome {
@@ -47,11 +50,11 @@ export interface NaiveOutcome {
  */
 export async function runNaiveChange(
   ctx: StoreContext,
-  change: ChangeItem,
+  change: LevelChange,
   sender: Sender,
   concurrency = 16,
 ): Promise<NaiveOutcome> {
-  const datasetId = change.datasetId ?? '';
+  const datasetId = change.datasetId;
   const projectIds: string[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
@@ -113,7 +116,7 @@ async function queryPrefix(ctx: StoreContext, pk: string, prefix: string) {
 async function recomputeNaively(
   ctx: StoreContext,
   projectId: string,
-  change: ChangeItem,
+  change: LevelChange,
   sender: Sender,
 ): Promise<number> {
   const pk = keys.project(projectId).pk;
@@ -154,12 +157,11 @@ async function recomputeNaively(
         version: stored.version + 1,
         updatedAt: now,
         changeId: change.changeId,
-        ...(change.cause && { cause: change.cause }),
+        cause: change.cause,
         previous: { accessLevel: stored.accessLevel, status: stored.status },
       },
     }),
   );
-  if (!change.cause) return 0;
 
   // Each member, one at a time: their researcher and organisation, then the notice and its delivery.
   const members = (await queryPrefix(ctx, pk, 'MEMBER#')).map((m) => MembershipSchema.parse(m));

@@ -52,30 +52,100 @@ export const StandingSchema = z.object({
 export type Standing = z.infer<typeof StandingSchema>;
 
 /**
- * A change record as stored: the public record plus what the consumer needs to
- * carry it out, and its progress through the pages of its fan-out.
+ * A change record as stored: the public record plus who made it, its
+ * progress through the pages of its fan-out, and the facts its kind needs to
+ * be carried out (one variant per kind, so no kind can lack its facts).
  */
-export const ChangeItemSchema = ChangeRecordSchema.extend({
+const ChangeBaseSchema = ChangeRecordSchema.extend({
   /** Pages of the fan-out finished so far; the guard that makes each page count once. */
   pagesDone: z.int().min(0),
   actor: z.string(),
-  datasetId: IdSchema.optional(),
-  datasetVersion: z.int().min(1).optional(),
-  projectId: IdSchema.optional(),
-  fromLevel: ClassificationSchema.optional(),
-  toLevel: ClassificationSchema.optional(),
-  organisationId: IdSchema.optional(),
-  fromAgreements: AgreementsSchema.nullable().optional(),
-  toAgreements: AgreementsSchema.optional(),
-  researcherId: IdSchema.optional(),
-  fromStanding: StandingSchema.nullable().optional(),
-  toStanding: StandingSchema.optional(),
-  /** The cause reported in notifications of this change. */
-  cause: CauseSchema.optional(),
-  /** For an expiry: routes before are evaluated at this instant, routes after at `createdAt`. */
-  beforeAt: TimestampSchema.optional(),
 });
+
+/** A dataset's level moved: every project that uses it is recomputed. */
+const DatasetLevelChangedSchema = ChangeBaseSchema.extend({
+  kind: z.literal('dataset-level-changed'),
+  datasetId: IdSchema,
+  datasetVersion: z.int().min(1),
+  fromLevel: ClassificationSchema,
+  toLevel: ClassificationSchema,
+  /** The cause reported in notifications of this change. */
+  cause: CauseSchema,
+});
+
+/** A dataset was added to a project. */
+const DatasetAddedSchema = ChangeBaseSchema.extend({
+  kind: z.literal('dataset-added'),
+  projectId: IdSchema,
+  datasetId: IdSchema,
+  datasetVersion: z.int().min(1),
+  toLevel: ClassificationSchema,
+  cause: CauseSchema,
+});
+
+/** A dataset was removed from a project. */
+const DatasetRemovedSchema = ChangeBaseSchema.extend({
+  kind: z.literal('dataset-removed'),
+  projectId: IdSchema,
+  datasetId: IdSchema,
+  fromLevel: ClassificationSchema,
+});
+
+/** An organisation's agreements were written (`fromAgreements` is `null` when it is new). */
+const AgreementChangedSchema = ChangeBaseSchema.extend({
+  kind: z.literal('organisation-agreement-changed'),
+  organisationId: IdSchema,
+  fromAgreements: AgreementsSchema.nullable(),
+  toAgreements: AgreementsSchema,
+});
+
+/** A researcher's organisation or accreditation was written (`fromStanding` is `null` when new). */
+const AccreditationChangedSchema = ChangeBaseSchema.extend({
+  kind: z.literal('accreditation-changed'),
+  researcherId: IdSchema,
+  fromStanding: StandingSchema.nullable(),
+  toStanding: StandingSchema,
+});
+
+/** What every expiry carries: routes before are evaluated at `beforeAt`, routes after at `createdAt`. */
+const ExpiryFields = {
+  kind: z.literal('expiry'),
+  cause: CauseSchema,
+  beforeAt: TimestampSchema,
+};
+
+/** An organisation's agreement expired. */
+const OrganisationExpirySchema = ChangeBaseSchema.extend({
+  ...ExpiryFields,
+  organisationId: IdSchema,
+});
+
+/** A researcher's accreditation expired. */
+const ResearcherExpirySchema = ChangeBaseSchema.extend({
+  ...ExpiryFields,
+  researcherId: IdSchema,
+});
+
+export const ChangeItemSchema = z.union([
+  DatasetLevelChangedSchema,
+  DatasetAddedSchema,
+  DatasetRemovedSchema,
+  AgreementChangedSchema,
+  AccreditationChangedSchema,
+  OrganisationExpirySchema,
+  ResearcherExpirySchema,
+]);
 export type ChangeItem = z.infer<typeof ChangeItemSchema>;
+/** A change record of one kind. */
+export type ChangeOf<K extends ChangeItem['kind']> = Extract<ChangeItem, { kind: K }>;
+/** A change that concerns every researcher of one organisation. */
+export type OrganisationChange =
+  | ChangeOf<'organisation-agreement-changed'>
+  | z.infer<typeof OrganisationExpirySchema>;
+/** A change that concerns one researcher. */
+export type ResearcherChange =
+  | ChangeOf<'accreditation-changed'>
+  | z.infer<typeof ResearcherExpirySchema>;
 
 /** A durable fan-out cursor: its insertion starts the next page of a change. */
 export const CursorItemSchema = z.object({

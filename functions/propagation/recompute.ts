@@ -1,4 +1,4 @@
-import type { ChangeItem, Notification, ProjectSummary, SummaryItem } from '../../schemas/index.js';
+import type { ChangeOf, Notification, ProjectSummary, SummaryItem } from '../../schemas/index.js';
 import { mapLimit } from '../commons/index.js';
 import {
   buildNotification,
@@ -27,8 +27,14 @@ export interface RecomputeResult {
   readonly notifications: number;
 }
 
-/** Only these kinds of change notify; a removal can only take away a project's last dataset. */
-const NOTIFYING = new Set<ChangeItem['kind']>(['dataset-level-changed', 'dataset-added']);
+/** The changes that recompute a single project's summary. */
+export type ProjectChange = ChangeOf<'dataset-level-changed' | 'dataset-added' | 'dataset-removed'>;
+
+/** The project changes that notify: a removal can only take away a project's last dataset. */
+type NotifyingChange = ChangeOf<'dataset-level-changed' | 'dataset-added'>;
+
+const notifies = (change: ProjectChange): change is NotifyingChange =>
+  change.kind !== 'dataset-removed';
 
 /**
  * Recomputes one project's summary for a change, from the project's own
@@ -44,7 +50,7 @@ const NOTIFYING = new Set<ChangeItem['kind']>(['dataset-level-changed', 'dataset
 export function recomputeProject(
   ctx: PropagationContext,
   projectId: string,
-  change: ChangeItem,
+  change: ProjectChange,
   agreements: AgreementsCache = new Map(),
 ): Promise<RecomputeResult> {
   const alreadyClaimed = new Set<string>();
@@ -58,9 +64,9 @@ export function recomputeProject(
       let linkLevel: LinkLevel | undefined;
       if (change.kind === 'dataset-level-changed') {
         const link = links.find((l) => l.datasetId === change.datasetId);
-        const version = change.datasetVersion ?? 0;
+        const version = change.datasetVersion;
         if (!link || link.datasetVersion > version) return { result: SKIPPED };
-        const level = change.toLevel ?? null;
+        const level = change.toLevel;
         if (link.datasetVersion < version && link.accessLevel === level) {
           // Only the version moves (if the level is still the one read): no summary computed from
           // the link, before or after, can be wrong for it.
@@ -96,11 +102,7 @@ export function recomputeProject(
       }
       if (summariesEqual(stored, computed)) {
         // A redelivery after the summary was written: make sure every claim of this change exists.
-        if (
-          stored.changeId !== change.changeId ||
-          !stored.previous ||
-          !NOTIFYING.has(change.kind)
-        ) {
+        if (stored.changeId !== change.changeId || !stored.previous || !notifies(change)) {
           return { result: { outcome: 'unchanged', notifications: 0 } };
         }
         // Exactly whom the first delivery notified: members may have come, gone or changed since.
@@ -119,7 +121,7 @@ export function recomputeProject(
           result: { outcome: 'unchanged', notifications: notified?.length ?? notices.length },
         };
       }
-      const notices = NOTIFYING.has(change.kind)
+      const notices = notifies(change)
         ? await noticesFor(
             ctx,
             change,
@@ -136,7 +138,7 @@ export function recomputeProject(
         version: stored.version + 1,
         updatedAt: ctx.now().toISOString(),
         changeId: change.changeId,
-        ...(change.cause && { cause: change.cause }),
+        ...(notifies(change) && { cause: change.cause }),
         previous: { accessLevel: stored.accessLevel, status: stored.status },
         ...(notices.length > 0 && { notified: notices.map((n) => n.researcherId) }),
       };
@@ -163,7 +165,7 @@ const SKIPPED: RecomputeResult = { outcome: 'skipped', notifications: 0 };
 /** The notifications of the members whose routes narrow from `before` to `after`. */
 async function noticesFor(
   ctx: PropagationContext,
-  change: ChangeItem,
+  change: NotifyingChange,
   projectTitle: string | undefined,
   before: Pick<ProjectSummary, 'accessLevel' | 'status'>,
   after: Pick<SummaryItem, 'accessLevel' | 'status' | 'projectId'>,
@@ -171,7 +173,7 @@ async function noticesFor(
   agreements: AgreementsCache,
 ): Promise<Notification[]> {
   const projectId = after.projectId;
-  if (members.length === 0 || !change.cause) return [];
+  if (members.length === 0) return [];
   // Routes are judged at the moment of the change, so a redelivery decides the same way.
   const at = new Date(change.createdAt);
   const createdAt = ctx.now().toISOString();
@@ -183,7 +185,7 @@ async function noticesFor(
       researcherId: n.researcherId,
       projectId,
       ...(projectTitle !== undefined && { projectTitle }),
-      cause: change.cause as NonNullable<ChangeItem['cause']>,
+      cause: change.cause,
       projectLevel: { from: before.accessLevel, to: after.accessLevel },
       removedRoutes: n.removedRoutes,
       remainingRoutes: n.remainingRoutes,

@@ -45,7 +45,7 @@ async function runPage(
 ): Promise<Progress & { nextKey?: Record<string, unknown> }> {
   switch (change.kind) {
     case 'dataset-level-changed': {
-      const page = await listProjectsOfDataset(ctx, change.datasetId ?? '', {
+      const page = await listProjectsOfDataset(ctx, change.datasetId, {
         limit: PROJECT_PAGE_SIZE,
         startKey,
       });
@@ -62,7 +62,7 @@ async function runPage(
     }
     case 'dataset-added':
     case 'dataset-removed': {
-      const r = await recomputeProject(ctx, change.projectId ?? '', change);
+      const r = await recomputeProject(ctx, change.projectId, change);
       return { affectedProjects: r.outcome === 'skipped' ? 0 : 1, notifications: r.notifications };
     }
     case 'accreditation-changed':
@@ -70,7 +70,7 @@ async function runPage(
     case 'organisation-agreement-changed':
       return propagateOrganisationPage(ctx, change, startKey);
     case 'expiry':
-      return change.organisationId !== undefined
+      return 'organisationId' in change
         ? propagateOrganisationPage(ctx, change, startKey)
         : propagateResearcherChange(ctx, change);
   }

@@ -3,7 +3,9 @@ import type {
   Agreements,
   Cause,
   ChangeItem,
+  OrganisationChange,
   Researcher,
+  ResearcherChange,
 } from '../../schemas/index.js';
 import { mapLimit } from '../commons/index.js';
 import {
@@ -51,7 +53,7 @@ const add = (a: Progress, b: Progress): Progress => ({
  */
 async function narrowResearcher(
   ctx: PropagationContext,
-  change: ChangeItem,
+  change: Pick<ChangeItem, 'changeId'>,
   researcherId: string,
   before: Side,
   after: Side,
@@ -62,15 +64,23 @@ async function narrowResearcher(
   do {
     const page: IdPage = await listProjectsOfResearcher(ctx, researcherId, { startKey });
     startKey = page.nextKey;
-    const [summaries, projects] = await Promise.all([
+    // What an earlier delivery of this change already claimed on the page counts as it was
+    // decided then: the projects may have changed since, and a claim is never taken back.
+    const [summaries, projects, claimed] = await Promise.all([
       getSummaries(ctx, page.ids),
       batchGet(
         ctx,
         page.ids.map((p) => keys.project(p)),
       ),
+      batchGet(
+        ctx,
+        page.ids.map((p) => keys.notification(researcherId, change.changeId, p)),
+      ),
     ]);
     const titles = new Map(projects.map((p) => [String(p.projectId), String(p.title)]));
+    const already = new Set(claimed.map((n) => String(n.projectId)));
     const claims = [...summaries.values()].flatMap((summary) => {
+      if (already.has(summary.projectId)) return [];
       const decide = (side: Side) =>
         decideRoutes(
           {
@@ -101,13 +111,16 @@ async function narrowResearcher(
       ];
     });
     await mapLimit(claims, 8, (n) => claimNotification(ctx, n));
-    progress = add(progress, { affectedProjects: summaries.size, notifications: claims.length });
+    progress = add(progress, {
+      affectedProjects: summaries.size,
+      notifications: already.size + claims.length,
+    });
   } while (startKey);
   return progress;
 }
 
 /** The cause reported for an organisation's agreements changing from `from` to `to`. */
-function agreementCause(change: ChangeItem, from: Agreements, to: Agreements): Cause {
+function agreementCause(change: OrganisationChange, from: Agreements, to: Agreements): Cause {
   const agreement = changedAgreement(from, to, new Date(change.createdAt));
   return {
     kind: 'organisation-agreement-changed',
@@ -126,15 +139,14 @@ function agreementCause(change: ChangeItem, from: Agreements, to: Agreements): C
  */
 export async function propagateResearcherChange(
   ctx: PropagationContext,
-  change: ChangeItem,
+  change: ResearcherChange,
 ): Promise<Progress> {
   const researcherId = change.researcherId;
-  if (researcherId === undefined) return NONE;
   const at = new Date(change.createdAt);
   if (change.kind === 'expiry') {
     const { researchers, agreements } = await loadResearchers(ctx, [researcherId]);
     const r = researchers.get(researcherId);
-    if (!r || !change.beforeAt || !change.cause) return NONE;
+    if (!r) return NONE;
     const side = { agreements: agreements.get(r.organisationId), accreditation: r.accreditation };
     return narrowResearcher(
       ctx,
@@ -173,11 +185,10 @@ export const RESEARCHER_PAGE_SIZE = 25;
  */
 export async function propagateOrganisationPage(
   ctx: PropagationContext,
-  change: ChangeItem,
+  change: OrganisationChange,
   startKey: Record<string, unknown> | undefined,
 ): Promise<Progress & { nextKey?: Record<string, unknown> }> {
   const organisationId = change.organisationId;
-  if (organisationId === undefined) return NONE;
   const page = await listResearchersOfOrganisation(ctx, organisationId, {
     limit: RESEARCHER_PAGE_SIZE,
     startKey,
@@ -185,12 +196,12 @@ export async function propagateOrganisationPage(
   const { researchers, agreements } = await loadResearchers(ctx, page.ids, [organisationId]);
   const at = new Date(change.createdAt);
   const current = agreements.get(organisationId) ?? {};
-  const expiry = change.kind === 'expiry';
-  const fromAgreements = expiry ? current : (change.fromAgreements ?? {});
-  const toAgreements = expiry ? current : (change.toAgreements ?? {});
-  const beforeAt = expiry && change.beforeAt ? new Date(change.beforeAt) : at;
+  // An expiry compares the same agreements at two instants; a write compares two sets now.
+  const fromAgreements = change.kind === 'expiry' ? current : (change.fromAgreements ?? {});
+  const toAgreements = change.kind === 'expiry' ? current : change.toAgreements;
+  const beforeAt = change.kind === 'expiry' ? new Date(change.beforeAt) : at;
   const cause =
-    expiry && change.cause ? change.cause : agreementCause(change, fromAgreements, toAgreements);
+    change.kind === 'expiry' ? change.cause : agreementCause(change, fromAgreements, toAgreements);
   const members = [...researchers.values()].filter(
     (r: Researcher) => r.organisationId === organisationId,
   );

@@ -1,17 +1,8 @@
 import type { ChangeItem } from '../../schemas/index.js';
 import { summariesEqual, summariseProject } from '../domain/index.js';
 import { type Key, keys, notificationIdOf, type StoreContext } from '../store/index.js';
+import type { EntitySubject, Finding, ProjectSubject } from './findings.js';
 import { type TableSnapshot, takeSnapshot } from './snapshot.js';
-
-/** One broken invariant (docs/data-model.md), or a warning about work still in flight. */
-export interface Finding {
-  /** 1 summaries, 2 links, 3 notifications, 4 audit; 0 for unreadable items. */
-  readonly invariant: 0 | 1 | 2 | 3 | 4;
-  readonly kind: string;
-  /** The item the finding is about, for example `project/p1` or `link/p1/d1`. */
-  readonly subject: string;
-  readonly detail: string;
-}
 
 /** What the checker found. Violations are errors; warnings are in-flight or stale work. */
 export interface CheckReport {
@@ -40,11 +31,16 @@ export function checkSnapshot(snap: TableSnapshot, options: CheckOptions): Check
   const warnings: Finding[] = [];
   const staleBefore = options.now.getTime() - (options.staleAfterMs ?? 15 * 60_000);
   const pending = [...snap.changes.values()].filter(isPending);
-  const pendingDatasets = new Set(pending.flatMap((c) => (c.datasetId ? [c.datasetId] : [])));
-  const pendingProjects = new Set(pending.flatMap((c) => (c.projectId ? [c.projectId] : [])));
+  const pendingDatasets = new Set(pending.flatMap((c) => ('datasetId' in c ? [c.datasetId] : [])));
+  const pendingProjects = new Set(pending.flatMap((c) => ('projectId' in c ? [c.projectId] : [])));
 
   for (const m of snap.malformed) {
-    violations.push({ invariant: 0, kind: 'malformed-item', subject: m.key, detail: m.message });
+    violations.push({
+      invariant: 0,
+      kind: 'malformed-item',
+      subject: { type: 'item', key: m.key },
+      detail: m.message,
+    });
   }
 
   // 1. Every project summary equals what the rules compute from its current links.
@@ -53,6 +49,7 @@ export function checkSnapshot(snap: TableSnapshot, options: CheckOptions): Check
     linksByProject.set(l.projectId, [...(linksByProject.get(l.projectId) ?? []), l]);
   }
   for (const projectId of snap.projects.keys()) {
+    const subject: ProjectSubject = { type: 'project', projectId };
     const stored = snap.summaries.get(projectId);
     const links = linksByProject.get(projectId) ?? [];
     const computed = summariseProject(links);
@@ -60,21 +57,15 @@ export function checkSnapshot(snap: TableSnapshot, options: CheckOptions): Check
       violations.push({
         invariant: 1,
         kind: 'missing-summary',
-        subject: `project/${projectId}`,
+        subject,
         detail: 'project has no summary',
       });
     } else if (!summariesEqual(stored, computed)) {
-      const finding: Finding = {
-        invariant: 1,
-        kind: 'summary-drift',
-        subject: `project/${projectId}`,
-        detail: `stored level ${stored.accessLevel} (${stored.status}, ${stored.datasetCount} datasets), computed level ${computed.accessLevel} (${computed.status}, ${computed.datasetCount} datasets)`,
-      };
+      const detail = `stored level ${stored.accessLevel} (${stored.status}, ${stored.datasetCount} datasets), computed level ${computed.accessLevel} (${computed.status}, ${computed.datasetCount} datasets)`;
       const inFlight =
         pendingProjects.has(projectId) || links.some((l) => pendingDatasets.has(l.datasetId));
-      (inFlight ? warnings : violations).push(
-        inFlight ? { ...finding, kind: 'in-flight' } : finding,
-      );
+      if (inFlight) warnings.push({ invariant: 1, kind: 'in-flight', subject, detail });
+      else violations.push({ invariant: 1, kind: 'summary-drift', subject, detail });
     }
   }
   for (const projectId of snap.summaries.keys()) {
@@ -82,7 +73,7 @@ export function checkSnapshot(snap: TableSnapshot, options: CheckOptions): Check
       violations.push({
         invariant: 1,
         kind: 'orphan-summary',
-        subject: `project/${projectId}`,
+        subject: { type: 'project', projectId },
         detail: 'summary without a project',
       });
     }
@@ -90,7 +81,7 @@ export function checkSnapshot(snap: TableSnapshot, options: CheckOptions): Check
 
   // 2. Every link carries the current level of its dataset once propagation has finished.
   for (const l of snap.links) {
-    const subject = `link/${l.projectId}/${l.datasetId}`;
+    const subject = { type: 'link', projectId: l.projectId, datasetId: l.datasetId } as const;
     const dataset = snap.datasets.get(l.datasetId);
     if (!dataset) {
       violations.push({
@@ -100,14 +91,12 @@ export function checkSnapshot(snap: TableSnapshot, options: CheckOptions): Check
         detail: 'dataset does not exist',
       });
     } else if (dataset.accessLevel !== l.accessLevel || l.datasetVersion > dataset.version) {
-      const finding: Finding = {
-        invariant: 2,
-        kind: 'stale-link',
-        subject,
-        detail: `link level ${l.accessLevel} (dataset v${l.datasetVersion}), dataset level ${dataset.accessLevel} (v${dataset.version})`,
-      };
-      if (pendingDatasets.has(l.datasetId)) warnings.push({ ...finding, kind: 'in-flight' });
-      else violations.push(finding);
+      const detail = `link level ${l.accessLevel} (dataset v${l.datasetVersion}), dataset level ${dataset.accessLevel} (v${dataset.version})`;
+      if (pendingDatasets.has(l.datasetId)) {
+        warnings.push({ invariant: 2, kind: 'in-flight', subject, detail });
+      } else {
+        violations.push({ invariant: 2, kind: 'stale-link', subject, detail });
+      }
     }
   }
 
@@ -115,7 +104,12 @@ export function checkSnapshot(snap: TableSnapshot, options: CheckOptions): Check
   const perChange = new Map<string, number>();
   const seen = new Set<string>();
   for (const n of snap.notifications) {
-    const subject = `notification/${n.researcherId}/${n.changeId}/${n.projectId}`;
+    const subject = {
+      type: 'notification',
+      researcherId: n.researcherId,
+      changeId: n.changeId,
+      projectId: n.projectId,
+    } as const;
     const triple = `${n.changeId}\u0000${n.researcherId}\u0000${n.projectId}`;
     if (seen.has(triple)) {
       violations.push({
@@ -164,7 +158,7 @@ export function checkSnapshot(snap: TableSnapshot, options: CheckOptions): Check
       violations.push({
         invariant: 3,
         kind: 'notification-count',
-        subject: `change/${c.changeId}`,
+        subject: { type: 'change', changeId: c.changeId },
         detail: `change counts ${c.notifications} notifications, ${claimed} exist`,
       });
     }
@@ -172,7 +166,7 @@ export function checkSnapshot(snap: TableSnapshot, options: CheckOptions): Check
       warnings.push({
         invariant: 3,
         kind: 'stale-change',
-        subject: `change/${c.changeId}`,
+        subject: { type: 'change', changeId: c.changeId },
         detail: `pending since ${c.createdAt} (${c.pagesDone} pages done)`,
       });
     }
@@ -183,20 +177,35 @@ export function checkSnapshot(snap: TableSnapshot, options: CheckOptions): Check
   for (const entries of snap.audits.values()) {
     for (const a of entries) if (a.changeId) auditedChanges.add(a.changeId);
   }
-  const versioned: [string, (id: string) => Key, Map<string, { version: number }>][] = [
-    ['dataset', keys.dataset, snap.datasets],
-    ['project', keys.project, snap.projects],
-    ['organisation', keys.organisation, snap.organisations],
-    ['researcher', keys.researcher, snap.researchers],
+  const versioned: [
+    string,
+    (id: string) => Key,
+    (id: string) => ProjectSubject | EntitySubject,
+    Map<string, { version: number }>,
+  ][] = [
+    ['dataset', keys.dataset, (datasetId) => ({ type: 'dataset', datasetId }), snap.datasets],
+    ['project', keys.project, (projectId) => ({ type: 'project', projectId }), snap.projects],
+    [
+      'organisation',
+      keys.organisation,
+      (organisationId) => ({ type: 'organisation', organisationId }),
+      snap.organisations,
+    ],
+    [
+      'researcher',
+      keys.researcher,
+      (researcherId) => ({ type: 'researcher', researcherId }),
+      snap.researchers,
+    ],
   ];
-  for (const [entity, keyOf, items] of versioned) {
+  for (const [entity, keyOf, subjectOf, items] of versioned) {
     for (const [id, item] of items) {
       const count = (snap.audits.get(keyOf(id).pk) ?? []).filter((a) => a.entity === entity).length;
       if (count !== item.version) {
         violations.push({
           invariant: 4,
           kind: 'audit-count',
-          subject: `${entity}/${id}`,
+          subject: subjectOf(id),
           detail: `version ${item.version} but ${count} audit entries`,
         });
       }
@@ -211,7 +220,7 @@ export function checkSnapshot(snap: TableSnapshot, options: CheckOptions): Check
       violations.push({
         invariant: 4,
         kind: 'unaudited-link',
-        subject: `link/${l.projectId}/${l.datasetId}`,
+        subject: { type: 'link', projectId: l.projectId, datasetId: l.datasetId },
         detail: 'no audit entry records this link',
       });
     }
@@ -221,7 +230,7 @@ export function checkSnapshot(snap: TableSnapshot, options: CheckOptions): Check
       violations.push({
         invariant: 4,
         kind: 'unaudited-membership',
-        subject: `member/${m.projectId}/${m.researcherId}`,
+        subject: { type: 'member', projectId: m.projectId, researcherId: m.researcherId },
         detail: 'no audit entry records this membership',
       });
     }
@@ -231,7 +240,7 @@ export function checkSnapshot(snap: TableSnapshot, options: CheckOptions): Check
       violations.push({
         invariant: 4,
         kind: 'unaudited-change',
-        subject: `change/${c.changeId}`,
+        subject: { type: 'change', changeId: c.changeId },
         detail: 'no audit entry names this change',
       });
     }

@@ -1,4 +1,5 @@
 export * from './checker.js';
+export * from './findings.js';
 export * from './repair.js';
 export * from './snapshot.js';
 export * from './sweep.js';

@@ -45,8 +45,6 @@ export function repairSummary(ctx: StoreContext, projectId: string): Promise<boo
   });
 }
 
-const subjectParts = (subject: string) => subject.split('/').slice(1);
-
 /**
  * Repairs what a check found: links that lost their dataset's level (with no
  * change in flight), then every drifted or missing summary, including those
@@ -61,7 +59,7 @@ export async function repairFindings(
   const projects = new Set<string>();
   for (const v of report.violations) {
     if (v.kind === 'stale-link') {
-      const [projectId = '', datasetId = ''] = subjectParts(v.subject);
+      const { projectId, datasetId } = v.subject;
       const dataset = await getDataset(ctx, datasetId, true);
       if (
         dataset &&
@@ -71,7 +69,7 @@ export async function repairFindings(
       }
       projects.add(projectId);
     } else if (v.kind === 'summary-drift' || v.kind === 'missing-summary') {
-      projects.add(subjectParts(v.subject)[0] ?? '');
+      projects.add(v.subject.projectId);
     }
   }
   for (const projectId of projects) if (await repairSummary(ctx, projectId)) summaries++;

@@ -33,12 +33,10 @@ export async function sweepExpiries(
     return at > from && at <= now.getTime() ? at : undefined;
   };
   const started: string[] = [];
+  // Routes before an expiry are judged just before its instant.
+  const justBefore = (at: number) => new Date(at - 1).toISOString();
   const start = async (at: number, facts: ChangeFacts, ...idFacts: string[]) => {
-    const change = newChange(
-      now,
-      { ...facts, beforeAt: new Date(at - 1).toISOString() },
-      derivedChangeId(at, ...idFacts),
-    );
+    const change = newChange(now, facts, derivedChangeId(at, ...idFacts));
     try {
       await ctx.doc.send(new PutCommand(changePut(ctx, change).Put));
       started.push(change.changeId);
@@ -56,6 +54,7 @@ export async function sweepExpiries(
         {
           kind: 'expiry',
           actor: 'system:reconciler',
+          beforeAt: justBefore(at),
           organisationId: org.organisationId,
           cause: {
             kind: 'expiry',
@@ -80,6 +79,7 @@ export async function sweepExpiries(
       {
         kind: 'expiry',
         actor: 'system:reconciler',
+        beforeAt: justBefore(at),
         researcherId: r.researcherId,
         cause: { kind: 'expiry', researcherId: r.researcherId, expiredAt: expiresAt },
       },

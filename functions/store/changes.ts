@@ -1,7 +1,6 @@
 import {
   type ChangeItem,
   ChangeItemSchema,
-  type ChangeKind,
   type ChangeRecord,
   ChangeRecordSchema,
 } from '../../schemas/index.js';
@@ -10,11 +9,21 @@ import { newChangeId } from './ids.js';
 import { keys } from './keys.js';
 import { getParsed } from './read.js';
 
-/** The facts a new change record carries, beyond its id, status and counters. */
-export type ChangeFacts = Omit<
-  ChangeItem,
-  'changeId' | 'status' | 'affectedProjects' | 'notifications' | 'pagesDone' | 'createdAt'
-> & { kind: ChangeKind };
+/** What the store fills in on every new change record. */
+type Progress =
+  | 'changeId'
+  | 'status'
+  | 'affectedProjects'
+  | 'notifications'
+  | 'pagesDone'
+  | 'createdAt';
+
+/** The facts a new change record of each kind carries, beyond its id, status and counters. */
+export type ChangeFacts = ChangeItem extends infer C
+  ? C extends ChangeItem
+    ? Omit<C, Progress>
+    : never
+  : never;
 
 /** A new pending change record (not yet written). */
 export function newChange(now: Date, facts: ChangeFacts, changeId = newChangeId(now)): ChangeItem {

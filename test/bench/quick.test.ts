@@ -5,11 +5,12 @@
  * invariant check, every notice delivered). It measures nothing, so its
  * timeout is generous: a loaded CI machine runs it several times slower.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBenchmarks } from '../../bench/bench.js';
 import { sharedDynamo } from '../../bench/dynamo.js';
 import { brokenChecks, missingKeys } from '../../bench/results.js';
 import { logger } from '../../functions/commons/index.js';
+import { dynamoEndpoint } from '../support/dynamo.js';
 
 describe('bench --quick', () => {
   // The handlers log a line per page and per notice; not wanted in the test output.
@@ -19,7 +20,7 @@ describe('bench --quick', () => {
   it('runs every benchmark small and reports every required key', async () => {
     // Act
     const results = await runBenchmarks({
-      dynamo: sharedDynamo(inject('dynamoEndpoint')),
+      dynamo: sharedDynamo(dynamoEndpoint()),
       quick: true,
     });
 

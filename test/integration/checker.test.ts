@@ -50,7 +50,11 @@ describe('the invariant checker', () => {
     const { repaired } = await runReconciler(p.ctx);
     // Assert
     expect(found.violations).toEqual([
-      expect.objectContaining({ invariant: 1, kind: 'summary-drift', subject: 'project/p1' }),
+      expect.objectContaining({
+        invariant: 1,
+        kind: 'summary-drift',
+        subject: { type: 'project', projectId: 'p1' },
+      }),
     ]);
     expect(repaired).toEqual({ links: 0, summaries: 1 });
     expect((await getSummary(p.ctx, 'p1'))?.accessLevel).toBe(2);
@@ -93,7 +97,11 @@ describe('the invariant checker', () => {
     );
     const report = await checkInvariants(p.ctx, { staleAfterMs: 0 });
     expect(report.violations).toContainEqual(
-      expect.objectContaining({ invariant: 4, kind: 'audit-count', subject: 'dataset/d9' }),
+      expect.objectContaining({
+        invariant: 4,
+        kind: 'audit-count',
+        subject: { type: 'dataset', datasetId: 'd9' },
+      }),
     );
   });
 

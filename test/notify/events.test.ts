@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { projectAccessChanged } from '../../functions/notify/index.js';
 import type { SummaryItem } from '../../schemas/index.js';
+import { runs } from '../support/property.js';
 
 const ROUTES = ['safe-room', 'safepod', 'aoc-office', 'aoc-remote'] as const;
 
@@ -62,7 +63,7 @@ describe('ProjectAccessChanged', () => {
           expect((event?.detail as { widened?: boolean } | undefined)?.widened).toBe(added);
         }
       }),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
   });
 });

@@ -103,7 +103,11 @@ describe('two level changes recomputing one project at once', () => {
     // Assert
     expect((await getSummary(ctx, 'race-p', true))?.accessLevel).toBe(1);
     const report = await checkInvariants(ctx, { staleAfterMs: 0 });
-    expect(report.violations.filter((v) => v.subject === 'project/race-p')).toEqual([]);
+    expect(
+      report.violations.filter(
+        (v) => v.subject.type === 'project' && v.subject.projectId === 'race-p',
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -133,7 +137,11 @@ describe('a change that keeps a link at its level, racing an older change that m
     // Assert
     expect((await getSummary(ctx, 'keep-p', true))?.accessLevel).toBe(0);
     const report = await checkInvariants(ctx, { staleAfterMs: 0 });
-    expect(report.violations.filter((v) => v.subject === 'project/keep-p')).toEqual([]);
+    expect(
+      report.violations.filter(
+        (v) => v.subject.type === 'project' && v.subject.projectId === 'keep-p',
+      ),
+    ).toEqual([]);
   });
 });
 

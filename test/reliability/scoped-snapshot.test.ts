@@ -17,6 +17,7 @@ import {
   type StoreContext,
   setDatasetLevel,
 } from '../../functions/store/index.js';
+import type { ChangeItem } from '../../schemas/index.js';
 import { applyChange } from '../api/support.js';
 import { type FreshTable, freshTable } from '../support/dynamo.js';
 import { fullAoc, officeAoc } from '../support/factories.js';
@@ -58,6 +59,13 @@ async function scenario(prefix: string): Promise<void> {
 }
 
 /** A snapshot as plain sorted data, keeping only what `keep` says belongs to a scenario. */
+/** The datasets, projects, organisations and researchers a change record names. */
+const SUBJECT_FIELDS = ['datasetId', 'projectId', 'organisationId', 'researcherId'] as const;
+const subjectsOf = (change: ChangeItem): string[] =>
+  SUBJECT_FIELDS.flatMap((field) =>
+    field in change ? [String(change[field as keyof ChangeItem])] : [],
+  );
+
 function normalise(snap: TableSnapshot, keep: (id: string) => boolean) {
   const byId = <T>(m: Map<string, T>) =>
     [...m].filter(([id]) => keep(id)).sort(([a], [b]) => a.localeCompare(b));
@@ -71,13 +79,7 @@ function normalise(snap: TableSnapshot, keep: (id: string) => boolean) {
     links: sorted(snap.links.filter((l) => keep(l.projectId))),
     members: sorted(snap.members.filter((m) => keep(m.projectId))),
     notifications: sorted(snap.notifications.filter((n) => keep(n.researcherId))),
-    changes: sorted(
-      [...snap.changes.values()].filter((c) =>
-        [c.datasetId, c.projectId, c.organisationId, c.researcherId].some(
-          (id) => id !== undefined && keep(id),
-        ),
-      ),
-    ),
+    changes: sorted([...snap.changes.values()].filter((c) => subjectsOf(c).some(keep))),
     audits: [...snap.audits]
       .filter(([pk]) => keep(pk.slice(pk.indexOf('#') + 1)))
       .map(([pk, entries]) => [pk, sorted(entries)] as const)
@@ -128,7 +130,11 @@ describe('a snapshot scoped to one scenario of a shared table', () => {
     expect(a.violations).toEqual([]);
     expect(a.warnings).toEqual([]);
     expect(b.violations).toEqual([
-      expect.objectContaining({ invariant: 1, kind: 'summary-drift', subject: 'project/sb-p1' }),
+      expect.objectContaining({
+        invariant: 1,
+        kind: 'summary-drift',
+        subject: { type: 'project', projectId: 'sb-p1' },
+      }),
     ]);
   });
 });
