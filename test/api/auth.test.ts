@@ -12,34 +12,18 @@ import {
   principalFromClaims,
   signLocalToken,
 } from '../../functions/api/index.js';
-import type { StoreContext } from '../../functions/store/index.js';
 import { validated } from '../support/openapi-responses.js';
-import {
-  apiOnFreshTable,
-  type Caller,
-  captureLogs,
-  expectProblem,
-  SECRET,
-  seedWorld,
-  send,
-} from './support.js';
+import { apiOnFreshTable, captureLogs, expectProblem, SECRET, seededApi, send } from './support.js';
 
-let app: ApiApp;
-let ctx: StoreContext;
-let tokens: Record<Caller, string | undefined>;
-
-beforeAll(async () => {
-  ({ app, ctx, tokens } = await apiOnFreshTable('api-auth'));
-  await seedWorld(ctx);
-});
+const api = seededApi('api-auth');
 
 const now = () => Math.floor(Date.now() / 1000);
 const getDataset = (headers: Record<string, string>) =>
-  app.request('/v1/datasets/d-1', { headers });
+  api.app.request('/v1/datasets/d-1', { headers });
 
 describe('local bearer tokens', () => {
   it('accepts a token made by signLocalToken', async () => {
-    const res = await getDataset({ authorization: `Bearer ${tokens.editor}` });
+    const res = await getDataset({ authorization: `Bearer ${api.tokens.editor}` });
     expect(res.status).toBe(200);
   });
 
@@ -144,7 +128,7 @@ describe('API Gateway claims', () => {
   let gatewayApp: ApiApp;
   beforeAll(() => {
     gatewayApp = validated(
-      createApp({ ctx, auth: apiGatewayAuthenticator(), logger: captureLogs() }),
+      createApp({ ctx: api.ctx, auth: apiGatewayAuthenticator(), logger: captureLogs() }),
     );
   });
 
@@ -152,7 +136,7 @@ describe('API Gateway claims', () => {
   const viaGateway = (path: string, claims?: Record<string, unknown>, scopes?: string[]) =>
     gatewayApp.request(
       path,
-      { headers: { authorization: `Bearer ${tokens.admin}` } },
+      { headers: { authorization: `Bearer ${api.tokens.admin}` } },
       {
         event: {
           requestContext: {

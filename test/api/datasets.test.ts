@@ -2,9 +2,7 @@
  * Dataset endpoints: create/replace, read, level changes with If-Match,
  * preview, history and the projects that use a dataset.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { ApiApp } from '../../functions/api/index.js';
-import type { StoreContext } from '../../functions/store/index.js';
+import { describe, expect, it } from 'vitest';
 import {
   AccessLevelChangeResultSchema,
   AuditPageSchema,
@@ -14,34 +12,18 @@ import {
 } from '../../schemas/index.js';
 import { noAoc } from '../support/factories.js';
 import { aDataset, anOrganisation, aProject, aResearcher } from '../support/seed.js';
-import {
-  apiOnFreshTable,
-  applyChange,
-  type Caller,
-  expectProblem,
-  seedWorld,
-  send,
-  snapshot,
-} from './support.js';
+import { applyChange, expectProblem, seededApi, send, snapshot } from './support.js';
 
-let app: ApiApp;
-let ctx: StoreContext;
-let tokens: Record<Caller, string | undefined>;
+const api = seededApi('api-datasets');
 
-beforeAll(async () => {
-  const api = await apiOnFreshTable('api-datasets');
-  ({ app, ctx, tokens } = api);
-  await seedWorld(ctx);
-});
-
-const put = (id: string, json: unknown, token = tokens.editor) =>
-  send(app, { method: 'PUT', path: `/v1/datasets/${id}`, json }, token);
+const put = (id: string, json: unknown, token = api.tokens.editor) =>
+  send(api.app, { method: 'PUT', path: `/v1/datasets/${id}`, json }, token);
 
 const setLevel = (id: string, json: unknown, headers: Record<string, string> = {}) =>
   send(
-    app,
+    api.app,
     { method: 'PUT', path: `/v1/datasets/${id}/access-level`, json, headers },
-    tokens.editor,
+    api.tokens.editor,
   );
 
 describe('PUT /v1/datasets/{datasetId}', () => {
@@ -68,13 +50,13 @@ describe('PUT /v1/datasets/{datasetId}', () => {
 
   it('refuses a level change without a reason with a 400 naming reason, and changes nothing', async () => {
     await put('d-reason', { title: 'Needs a reason', accessLevel: 3 });
-    const before = await snapshot(ctx);
+    const before = await snapshot(api.ctx);
 
     const res = await put('d-reason', { title: 'Needs a reason', accessLevel: 1 });
 
     const problem = await expectProblem(res, 400);
     expect(problem.errors?.map((e) => e.path)).toContain('reason');
-    expect(await snapshot(ctx)).toEqual(before);
+    expect(await snapshot(api.ctx)).toEqual(before);
   });
 
   it('accepts a level change with a reason and reports the change in a Change-Id header', async () => {
@@ -92,7 +74,11 @@ describe('PUT /v1/datasets/{datasetId}', () => {
 
 describe('GET /v1/datasets/{datasetId}', () => {
   it('returns the dataset with exactly the fields of the contract', async () => {
-    const res = await send(app, { method: 'GET', path: '/v1/datasets/d-1' }, tokens.service);
+    const res = await send(
+      api.app,
+      { method: 'GET', path: '/v1/datasets/d-1' },
+      api.tokens.service,
+    );
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
     expect(Object.keys(body).sort()).toEqual(
@@ -102,13 +88,21 @@ describe('GET /v1/datasets/{datasetId}', () => {
   });
 
   it('answers 404 for an unknown dataset', async () => {
-    const res = await send(app, { method: 'GET', path: '/v1/datasets/nope' }, tokens.editor);
+    const res = await send(
+      api.app,
+      { method: 'GET', path: '/v1/datasets/nope' },
+      api.tokens.editor,
+    );
     await expectProblem(res, 404);
   });
 
   it('answers 400 for a malformed id', async () => {
     for (const id of ['.hidden', '_x', 'a%20b', 'x'.repeat(129), '%E2%9C%93']) {
-      const res = await send(app, { method: 'GET', path: `/v1/datasets/${id}` }, tokens.editor);
+      const res = await send(
+        api.app,
+        { method: 'GET', path: `/v1/datasets/${id}` },
+        api.tokens.editor,
+      );
       const problem = await expectProblem(res, 400);
       expect(problem.errors?.[0]?.path).toBe('datasetId');
     }
@@ -118,11 +112,11 @@ describe('GET /v1/datasets/{datasetId}', () => {
 describe('PUT /v1/datasets/{datasetId}/access-level', () => {
   it('to the level it already has writes nothing and returns the change that set it', async () => {
     // Arrange: d-same moved to 2 by a first change.
-    await aDataset(ctx, 'd-same', 3);
+    await aDataset(api.ctx, 'd-same', 3);
     const first = AccessLevelChangeResultSchema.parse(
       await (await setLevel('d-same', { accessLevel: 2, reason: 'owner narrowed it' })).json(),
     );
-    const before = await snapshot(ctx);
+    const before = await snapshot(api.ctx);
 
     // Act
     const res = await setLevel('d-same', { accessLevel: 2, reason: 'asked again' });
@@ -133,19 +127,19 @@ describe('PUT /v1/datasets/{datasetId}/access-level', () => {
     expect(body.changeId).toBe(first.changeId);
     expect(body.dataset).toEqual(first.dataset);
     expect(res.headers.get('etag')).toBe(`"${first.dataset.version}"`);
-    expect(await snapshot(ctx)).toEqual(before);
+    expect(await snapshot(api.ctx)).toEqual(before);
   });
 
   it('changes the level and returns 200 { dataset, changeId }', async () => {
-    await aDataset(ctx, 'd-level', 3);
+    await aDataset(api.ctx, 'd-level', 3);
     const res = await setLevel('d-level', { accessLevel: 2, reason: 'owner narrowed it' });
     expect(res.status).toBe(200);
     const body = AccessLevelChangeResultSchema.parse(await res.json());
     expect(body.dataset).toMatchObject({ datasetId: 'd-level', accessLevel: 2, version: 2 });
     const change = await send(
-      app,
+      api.app,
       { method: 'GET', path: `/v1/changes/${body.changeId}` },
-      tokens.editor,
+      api.tokens.editor,
     );
     expect(change.status).toBe(200);
     expect(await change.json()).toMatchObject({
@@ -155,7 +149,7 @@ describe('PUT /v1/datasets/{datasetId}/access-level', () => {
   });
 
   it('applies with a current If-Match, quoted or not', async () => {
-    await aDataset(ctx, 'd-match', 3);
+    await aDataset(api.ctx, 'd-match', 3);
     const quoted = await setLevel(
       'd-match',
       { accessLevel: 2, reason: 'r' },
@@ -168,9 +162,9 @@ describe('PUT /v1/datasets/{datasetId}/access-level', () => {
   });
 
   it('answers 412 for a stale If-Match and changes nothing', async () => {
-    await aDataset(ctx, 'd-stale', 3);
+    await aDataset(api.ctx, 'd-stale', 3);
     await setLevel('d-stale', { accessLevel: 2, reason: 'first' });
-    const before = await snapshot(ctx);
+    const before = await snapshot(api.ctx);
 
     const res = await setLevel(
       'd-stale',
@@ -179,12 +173,12 @@ describe('PUT /v1/datasets/{datasetId}/access-level', () => {
     );
 
     await expectProblem(res, 412);
-    expect(await snapshot(ctx)).toEqual(before);
+    expect(await snapshot(api.ctx)).toEqual(before);
   });
 
   it('answers 400 for a malformed If-Match and changes nothing', async () => {
-    await aDataset(ctx, 'd-badmatch', 3);
-    const before = await snapshot(ctx);
+    await aDataset(api.ctx, 'd-badmatch', 3);
+    const before = await snapshot(api.ctx);
     for (const value of ['W/"1"', '"1", "2"', 'abc', '"0"', '"1']) {
       const res = await setLevel(
         'd-badmatch',
@@ -194,7 +188,7 @@ describe('PUT /v1/datasets/{datasetId}/access-level', () => {
       const problem = await expectProblem(res, 400);
       expect(problem.errors?.[0]?.path).toBe('if-match');
     }
-    expect(await snapshot(ctx)).toEqual(before);
+    expect(await snapshot(api.ctx)).toEqual(before);
   });
 
   it('answers 404 for an unknown dataset, with or without If-Match', async () => {
@@ -206,7 +200,7 @@ describe('PUT /v1/datasets/{datasetId}/access-level', () => {
   });
 
   it('requires a reason and a level of 0 to 3', async () => {
-    await aDataset(ctx, 'd-body', 3);
+    await aDataset(api.ctx, 'd-body', 3);
     const noReason = await expectProblem(await setLevel('d-body', { accessLevel: 1 }), 400);
     expect(noReason.errors).toEqual([{ path: 'reason', message: 'is required' }]);
     const badLevel = await expectProblem(
@@ -226,19 +220,19 @@ describe('POST /v1/datasets/{datasetId}/access-level/preview', () => {
   it('reports how each project and member would be affected, and changes nothing', async () => {
     // Arrange: d-pv (level 3) is used by p-pv, whose member works at an
     // organisation with full AOC; a second member's organisation has none.
-    await aDataset(ctx, 'd-pv', 3);
-    await anOrganisation(ctx, 'org-none', noAoc());
-    await applyChange(ctx, (await aResearcher(ctx, 'r-pv-none', 'org-none')).changeId);
-    for (const id of await aProject(ctx, 'p-pv', ['d-pv'], ['r-own', 'r-pv-none'])) {
-      await applyChange(ctx, id);
+    await aDataset(api.ctx, 'd-pv', 3);
+    await anOrganisation(api.ctx, 'org-none', noAoc());
+    await applyChange(api.ctx, (await aResearcher(api.ctx, 'r-pv-none', 'org-none')).changeId);
+    for (const id of await aProject(api.ctx, 'p-pv', ['d-pv'], ['r-own', 'r-pv-none'])) {
+      await applyChange(api.ctx, id);
     }
-    const before = await snapshot(ctx);
+    const before = await snapshot(api.ctx);
 
     // Act
     const res = await send(
-      app,
+      api.app,
       { method: 'POST', path: '/v1/datasets/d-pv/access-level/preview', json: { accessLevel: 1 } },
-      tokens.editor,
+      api.tokens.editor,
     );
 
     // Assert
@@ -261,31 +255,31 @@ describe('POST /v1/datasets/{datasetId}/access-level/preview', () => {
       projectCount: 1,
       narrowedCount: 1,
     });
-    expect(await snapshot(ctx)).toEqual(before);
+    expect(await snapshot(api.ctx)).toEqual(before);
   });
 
   it('answers 404 for an unknown dataset and 400 for a bad level', async () => {
     await expectProblem(
       await send(
-        app,
+        api.app,
         {
           method: 'POST',
           path: '/v1/datasets/nope/access-level/preview',
           json: { accessLevel: 1 },
         },
-        tokens.editor,
+        api.tokens.editor,
       ),
       404,
     );
     const bad = await expectProblem(
       await send(
-        app,
+        api.app,
         {
           method: 'POST',
           path: '/v1/datasets/d-1/access-level/preview',
           json: { accessLevel: 'x' },
         },
-        tokens.editor,
+        api.tokens.editor,
       ),
       400,
     );
@@ -295,14 +289,14 @@ describe('POST /v1/datasets/{datasetId}/access-level/preview', () => {
 
 describe('GET /v1/datasets/{datasetId}/history', () => {
   it('lists the audit entries newest first, with who, what from, what to and why', async () => {
-    await aDataset(ctx, 'd-hist', 3);
+    await aDataset(api.ctx, 'd-hist', 3);
     await setLevel('d-hist', { accessLevel: 2, reason: 'first narrowing' });
     await setLevel('d-hist', { accessLevel: 1, reason: 'second narrowing' });
 
     const res = await send(
-      app,
+      api.app,
       { method: 'GET', path: '/v1/datasets/d-hist/history' },
-      tokens.admin,
+      api.tokens.admin,
     );
 
     expect(res.status).toBe(200);
@@ -320,7 +314,7 @@ describe('GET /v1/datasets/{datasetId}/history', () => {
 
   it('answers 404 for an unknown dataset', async () => {
     await expectProblem(
-      await send(app, { method: 'GET', path: '/v1/datasets/nope/history' }, tokens.admin),
+      await send(api.app, { method: 'GET', path: '/v1/datasets/nope/history' }, api.tokens.admin),
       404,
     );
   });
@@ -328,8 +322,8 @@ describe('GET /v1/datasets/{datasetId}/history', () => {
 
 describe('GET /v1/datasets/{datasetId}/projects', () => {
   it('pages through the projects using a dataset with an opaque nextToken', async () => {
-    await aDataset(ctx, 'd-many', 2);
-    for (const p of ['p-m1', 'p-m2', 'p-m3']) await aProject(ctx, p, ['d-many'], []);
+    await aDataset(api.ctx, 'd-many', 2);
+    for (const p of ['p-m1', 'p-m2', 'p-m3']) await aProject(api.ctx, p, ['d-many'], []);
 
     const seen: string[] = [];
     let nextToken: string | undefined;
@@ -337,9 +331,9 @@ describe('GET /v1/datasets/{datasetId}/projects', () => {
     do {
       const qs = `limit=2${nextToken ? `&nextToken=${nextToken}` : ''}`;
       const res = await send(
-        app,
+        api.app,
         { method: 'GET', path: `/v1/datasets/d-many/projects?${qs}` },
-        tokens.service,
+        api.tokens.service,
       );
       expect(res.status).toBe(200);
       const page = ProjectRefPageSchema.parse(await res.json());
@@ -353,19 +347,23 @@ describe('GET /v1/datasets/{datasetId}/projects', () => {
   });
 
   it('answers 400 for a malformed token or a token of another list', async () => {
-    await aProject(ctx, 'p-extra', ['d-1'], []);
+    await aProject(api.ctx, 'p-extra', ['d-1'], []);
     const other = ProjectRefPageSchema.parse(
       await (
-        await send(app, { method: 'GET', path: '/v1/datasets/d-1/projects?limit=1' }, tokens.admin)
+        await send(
+          api.app,
+          { method: 'GET', path: '/v1/datasets/d-1/projects?limit=1' },
+          api.tokens.admin,
+        )
       ).json(),
     );
     expect(other.nextToken).toBeDefined();
     const forged = Buffer.from(JSON.stringify({ pk: 1 })).toString('base64url');
     for (const token of ['!!!', 'bm90LWpzb24', forged, other.nextToken ?? '']) {
       const res = await send(
-        app,
+        api.app,
         { method: 'GET', path: `/v1/datasets/d-many/projects?nextToken=${token}` },
-        tokens.admin,
+        api.tokens.admin,
       );
       const problem = await expectProblem(res, 400);
       expect(problem.errors?.[0]?.path).toBe('nextToken');
@@ -375,14 +373,14 @@ describe('GET /v1/datasets/{datasetId}/projects', () => {
   it('answers 400 for a bad limit and 404 for an unknown dataset', async () => {
     for (const limit of ['0', '101', 'x', '1.5']) {
       const res = await send(
-        app,
+        api.app,
         { method: 'GET', path: `/v1/datasets/d-1/projects?limit=${limit}` },
-        tokens.admin,
+        api.tokens.admin,
       );
       expect((await expectProblem(res, 400)).errors?.[0]?.path).toBe('limit');
     }
     await expectProblem(
-      await send(app, { method: 'GET', path: '/v1/datasets/nope/projects' }, tokens.admin),
+      await send(api.app, { method: 'GET', path: '/v1/datasets/nope/projects' }, api.tokens.admin),
       404,
     );
   });

@@ -4,27 +4,11 @@
  * Unknown routes and wrong methods are problems too.
  */
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { ApiApp, RouteId } from '../../functions/api/index.js';
-import type { StoreContext } from '../../functions/store/index.js';
-import {
-  apiOnFreshTable,
-  type Caller,
-  expectProblem,
-  type RequestSpec,
-  seedWorld,
-  send,
-  snapshot,
-} from './support.js';
+import { describe, expect, it } from 'vitest';
+import type { RouteId } from '../../functions/api/index.js';
+import { expectProblem, type RequestSpec, seededApi, send, snapshot } from './support.js';
 
-let app: ApiApp;
-let ctx: StoreContext;
-let tokens: Record<Caller, string | undefined>;
-
-beforeAll(async () => {
-  ({ app, ctx, tokens } = await apiOnFreshTable('api-errors'));
-  await seedWorld(ctx);
-});
+const api = seededApi('api-errors');
 
 const BAD_IDS = ['_x', '.x', '-x', 'a%2Fb', 'a%20b', '%00', 'x'.repeat(129), 'caf%C3%A9'];
 
@@ -116,65 +100,65 @@ function badBodies(
 describe.each(Object.entries(INPUTS))('%s with bad input', (id, input) => {
   it('answers 400 for each malformed path id, changing nothing', async () => {
     if (!input || input.path('x') === input.path('y')) return;
-    const before = await snapshot(ctx);
+    const before = await snapshot(api.ctx);
     for (const bad of BAD_IDS) {
       const res = await send(
-        app,
+        api.app,
         {
           method: input.method,
           path: input.path(bad),
           ...(input.body !== undefined && { json: input.body }),
         },
-        tokens.admin,
+        api.tokens.admin,
       );
       const problem = await expectProblem(res, 400);
       expect(problem.errors?.length, `${id} ${bad}`).toBeGreaterThan(0);
     }
-    expect(await snapshot(ctx)).toEqual(before);
+    expect(await snapshot(api.ctx)).toEqual(before);
   });
 
   it('answers 400, 413 or 415 for each bad body, changing nothing', async () => {
     if (!input || input.body === undefined) return;
-    const before = await snapshot(ctx);
+    const before = await snapshot(api.ctx);
     for (const bad of badBodies(input.body)) {
       const res = await send(
-        app,
+        api.app,
         {
           method: input.method,
           path: input.path('x-bad-body'),
           body: bad.body,
           ...(bad.type !== undefined && { contentType: bad.type }),
         },
-        tokens.admin,
+        api.tokens.admin,
       );
       expect(res.status, `${id}: ${bad.label}`).toBe(bad.status);
       await expectProblem(res, bad.status);
     }
-    expect(await snapshot(ctx)).toEqual(before);
+    expect(await snapshot(api.ctx)).toEqual(before);
   });
 
   it('never answers 5xx to arbitrary JSON, and changes nothing', async () => {
     if (!input || input.body === undefined || id === 'importDatasets') return;
-    const before = await snapshot(ctx);
+    const before = await snapshot(api.ctx);
     await fc.assert(
       fc.asyncProperty(fc.jsonValue(), async (value) => {
         const res = await send(
-          app,
+          api.app,
           { method: input.method, path: input.path('x-fuzz'), json: value },
-          tokens.admin,
+          api.tokens.admin,
         );
         expect(res.status).toBe(400);
       }),
       { numRuns: 60 },
     );
-    expect(await snapshot(ctx)).toEqual(before);
+    expect(await snapshot(api.ctx)).toEqual(before);
   });
 });
 
 describe('problem responses', () => {
   it('lists every invalid field of a body with a path and a message', async () => {
     const res = await send(
-      app,
+      api.app,
       {
         method: 'PUT',
         path: '/v1/researchers/r-x',
@@ -185,7 +169,7 @@ describe('problem responses', () => {
           accreditation: { status: 'accredited', homeAddressOnFile: 'yes', ararSignedAt: 'soon' },
         },
       },
-      tokens.admin,
+      api.tokens.admin,
     );
     const problem = await expectProblem(res, 400);
     expect(problem.errors?.map((e) => e.path).sort()).toEqual(
@@ -200,34 +184,41 @@ describe('problem responses', () => {
   });
 
   it('answers 404 for an unknown route and 405 with Allow for a wrong method', async () => {
-    await expectProblem(await send(app, { method: 'GET', path: '/v1/nothing' }, tokens.admin), 404);
-    await expectProblem(await send(app, { method: 'GET', path: '/' }), 404);
-    const res = await send(app, { method: 'DELETE', path: '/v1/datasets/d-1' }, tokens.admin);
+    await expectProblem(
+      await send(api.app, { method: 'GET', path: '/v1/nothing' }, api.tokens.admin),
+      404,
+    );
+    await expectProblem(await send(api.app, { method: 'GET', path: '/' }), 404);
+    const res = await send(
+      api.app,
+      { method: 'DELETE', path: '/v1/datasets/d-1' },
+      api.tokens.admin,
+    );
     await expectProblem(res, 405);
     expect(res.headers.get('allow')?.split(', ').sort()).toEqual(['GET', 'HEAD', 'PUT']);
     await expectProblem(
-      await send(app, { method: 'POST', path: '/v1/access-checks/x' }, tokens.admin),
+      await send(api.app, { method: 'POST', path: '/v1/access-checks/x' }, api.tokens.admin),
       404,
     );
-    await expectProblem(await send(app, { method: 'GET', path: '/v1/access-checks' }), 405);
+    await expectProblem(await send(api.app, { method: 'GET', path: '/v1/access-checks' }), 405);
   });
 
   it('accepts a JSON content type with parameters', async () => {
     const res = await send(
-      app,
+      api.app,
       {
         method: 'POST',
         path: '/v1/access-checks',
         body: JSON.stringify({ projectId: 'p-1', researcherId: 'r-own', route: 'safepod' }),
         contentType: 'application/json; charset=utf-8',
       },
-      tokens.service,
+      api.tokens.service,
     );
     expect(res.status).toBe(200);
   });
 
   it('gives every response a request id and never caches', async () => {
-    const res = await send(app, { method: 'GET', path: '/v1/datasets/d-1' }, tokens.admin);
+    const res = await send(api.app, { method: 'GET', path: '/v1/datasets/d-1' }, api.tokens.admin);
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.headers.get('cache-control')).toBe('no-store');
   });

@@ -3,37 +3,27 @@
  * and in order, and a token that is forged, malformed or from another list is
  * a 400 naming `nextToken`, never a 500.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { setDatasetLevel } from '../../functions/store/index.js';
 import { ACTOR, aDataset, aProject } from '../support/seed.js';
-import {
-  apiOnFreshTable,
-  applyChange,
-  expectProblem,
-  OWN_RESEARCHER,
-  seedWorld,
-  send,
-} from './support.js';
+import { applyChange, expectProblem, OWN_RESEARCHER, seededApi, send } from './support.js';
 
-let api: Awaited<ReturnType<typeof apiOnFreshTable>>;
 const PROJECTS = 7;
 const LEVEL_CHANGES = 6;
 
-beforeAll(async () => {
-  api = await apiOnFreshTable('paging');
-  await seedWorld(api.ctx);
-  await aDataset(api.ctx, 'd-many', 3);
-  await aDataset(api.ctx, 'd-none', 3);
+const api = seededApi('paging', async (ctx) => {
+  await aDataset(ctx, 'd-many', 3);
+  await aDataset(ctx, 'd-none', 3);
   for (let i = 0; i < PROJECTS; i++) {
-    for (const id of await aProject(api.ctx, `p-many-${i}`, ['d-many'], [OWN_RESEARCHER])) {
-      await applyChange(api.ctx, id);
+    for (const id of await aProject(ctx, `p-many-${i}`, ['d-many'], [OWN_RESEARCHER])) {
+      await applyChange(ctx, id);
     }
   }
   // Alternate 3 → 1 → 3 ...: each lowering notifies r-own once per project.
   for (let i = 0; i < LEVEL_CHANGES; i++) {
     const level = i % 2 === 0 ? 1 : 3;
-    const { changeId } = await setDatasetLevel(api.ctx, 'd-many', level, `step ${i}`, ACTOR);
-    await applyChange(api.ctx, changeId);
+    const { changeId } = await setDatasetLevel(ctx, 'd-many', level, `step ${i}`, ACTOR);
+    await applyChange(ctx, changeId);
   }
 });
 

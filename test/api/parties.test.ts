@@ -2,9 +2,7 @@
  * Organisations, researchers, the researcher's inbox and change records:
  * writes return the entity and its changeId; a narrowing reaches the inbox.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { ApiApp } from '../../functions/api/index.js';
-import type { StoreContext } from '../../functions/store/index.js';
+import { describe, expect, it } from 'vitest';
 import {
   ChangeRecordSchema,
   NotificationPageSchema,
@@ -16,24 +14,17 @@ import { fullAoc } from '../support/factories.js';
 import {
   apiOnFreshTable,
   applyChange,
-  type Caller,
   expectProblem,
+  seededApi,
   seedWorld,
   send,
   snapshot,
 } from './support.js';
 
-let app: ApiApp;
-let ctx: StoreContext;
-let tokens: Record<Caller, string | undefined>;
-
-beforeAll(async () => {
-  ({ app, ctx, tokens } = await apiOnFreshTable('api-parties'));
-  await seedWorld(ctx);
-});
+const api = seededApi('api-parties');
 
 const asAdmin = (method: 'GET' | 'PUT', path: string, json?: unknown) =>
-  send(app, { method, path, ...(json !== undefined && { json }) }, tokens.admin);
+  send(api.app, { method, path, ...(json !== undefined && { json }) }, api.tokens.admin);
 
 const researcherBody = (organisationId: string) => ({
   name: 'Ada Example',
@@ -66,9 +57,9 @@ describe('PUT and GET /v1/organisations/{organisationId}', () => {
     expect(OrganisationWriteResultSchema.parse(await replaced.json()).version).toBe(2);
 
     const read = await send(
-      app,
+      api.app,
       { method: 'GET', path: '/v1/organisations/org-a' },
-      tokens.service,
+      api.tokens.service,
     );
     expect(read.status).toBe(200);
     expect(OrganisationViewSchema.parse(await read.json()).routes).toEqual([
@@ -88,7 +79,7 @@ describe('PUT and GET /v1/organisations/{organisationId}', () => {
     const first = OrganisationWriteResultSchema.parse(
       await (await asAdmin('PUT', '/v1/organisations/org-same', body)).json(),
     );
-    const before = await snapshot(ctx);
+    const before = await snapshot(api.ctx);
 
     // Act: the same facts, keys in another order.
     const res = await asAdmin('PUT', '/v1/organisations/org-same', {
@@ -100,7 +91,7 @@ describe('PUT and GET /v1/organisations/{organisationId}', () => {
     expect(res.status).toBe(200);
     expect(OrganisationWriteResultSchema.parse(await res.json())).toEqual(first);
     expect(res.headers.get('etag')).toBe('"1"');
-    expect(await snapshot(ctx)).toEqual(before);
+    expect(await snapshot(api.ctx)).toEqual(before);
   });
 
   it('answers 404 for an unknown organisation', async () => {
@@ -108,7 +99,7 @@ describe('PUT and GET /v1/organisations/{organisationId}', () => {
   });
 
   it('answers 400 for a bad agreement, listing each bad field, and changes nothing', async () => {
-    const before = await snapshot(ctx);
+    const before = await snapshot(api.ctx);
     const res = await asAdmin('PUT', '/v1/organisations/org-bad', {
       name: '',
       agreements: { AOCOA: { status: 'maybe' }, XYZ: { status: 'approved' } },
@@ -117,7 +108,7 @@ describe('PUT and GET /v1/organisations/{organisationId}', () => {
     expect(problem.errors?.map((e) => e.path).sort()).toEqual(
       ['agreements.AOCOA.status', 'agreements.XYZ', 'name'].sort(),
     );
-    expect(await snapshot(ctx)).toEqual(before);
+    expect(await snapshot(api.ctx)).toEqual(before);
   });
 });
 
@@ -135,13 +126,13 @@ describe('PUT /v1/researchers/{researcherId}', () => {
     const first = ResearcherWriteResultSchema.parse(
       await (await asAdmin('PUT', '/v1/researchers/r-same', researcherBody('org-full'))).json(),
     );
-    const before = await snapshot(ctx);
+    const before = await snapshot(api.ctx);
 
     const res = await asAdmin('PUT', '/v1/researchers/r-same', researcherBody('org-full'));
 
     expect(res.status).toBe(200);
     expect(ResearcherWriteResultSchema.parse(await res.json())).toEqual(first);
-    expect(await snapshot(ctx)).toEqual(before);
+    expect(await snapshot(api.ctx)).toEqual(before);
 
     // A changed fact is a write again.
     const renamed = await asAdmin('PUT', '/v1/researchers/r-same', {
@@ -154,13 +145,13 @@ describe('PUT /v1/researchers/{researcherId}', () => {
   });
 
   it('answers 400 naming organisationId for an unknown organisation, and changes nothing', async () => {
-    const before = await snapshot(ctx);
+    const before = await snapshot(api.ctx);
     const problem = await expectProblem(
       await asAdmin('PUT', '/v1/researchers/r-orphan', researcherBody('org-none')),
       400,
     );
     expect(problem.errors?.map((e) => e.path)).toEqual(['organisationId']);
-    expect(await snapshot(ctx)).toEqual(before);
+    expect(await snapshot(api.ctx)).toEqual(before);
   });
 
   it('never writes the email address to the logs', async () => {
@@ -189,33 +180,33 @@ describe('GET /v1/researchers/{researcherId}/notifications', () => {
   it('shows a narrowing to the researcher, newest first, and to nobody else', async () => {
     // Arrange: r-own's project p-1 (d-1, level 3) narrows twice.
     let res = await send(
-      app,
+      api.app,
       {
         method: 'PUT',
         path: '/v1/datasets/d-1/access-level',
         json: { accessLevel: 2, reason: 'first' },
       },
-      tokens.editor,
+      api.tokens.editor,
     );
     const first = (await res.json()) as { changeId: string };
-    await applyChange(ctx, first.changeId);
+    await applyChange(api.ctx, first.changeId);
     res = await send(
-      app,
+      api.app,
       {
         method: 'PUT',
         path: '/v1/datasets/d-1/access-level',
         json: { accessLevel: 1, reason: 'second' },
       },
-      tokens.editor,
+      api.tokens.editor,
     );
     const second = (await res.json()) as { changeId: string };
-    await applyChange(ctx, second.changeId);
+    await applyChange(api.ctx, second.changeId);
 
     // Act
     const inbox = await send(
-      app,
+      api.app,
       { method: 'GET', path: '/v1/researchers/r-own/notifications' },
-      tokens['researcher-own'],
+      api.tokens['researcher-own'],
     );
 
     // Assert
@@ -232,23 +223,23 @@ describe('GET /v1/researchers/{researcherId}/notifications', () => {
     });
     await expectProblem(
       await send(
-        app,
+        api.app,
         { method: 'GET', path: '/v1/researchers/r-own/notifications' },
-        tokens['researcher-other'],
+        api.tokens['researcher-other'],
       ),
       403,
     );
     const others = await send(
-      app,
+      api.app,
       { method: 'GET', path: '/v1/researchers/r-other/notifications' },
-      tokens['researcher-other'],
+      api.tokens['researcher-other'],
     );
     expect(NotificationPageSchema.parse(await others.json()).items).toEqual([]);
 
     const change = await send(
-      app,
+      api.app,
       { method: 'GET', path: `/v1/changes/${second.changeId}` },
-      tokens.service,
+      api.tokens.service,
     );
     expect(ChangeRecordSchema.parse(await change.json())).toMatchObject({
       status: 'applied',
@@ -270,9 +261,9 @@ describe('GET /v1/changes/{changeId}', () => {
       ).json(),
     );
     const res = await send(
-      app,
+      api.app,
       { method: 'GET', path: `/v1/changes/${write.changeId}` },
-      tokens['researcher-other'],
+      api.tokens['researcher-other'],
     );
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
@@ -281,7 +272,7 @@ describe('GET /v1/changes/{changeId}', () => {
     );
     expect(body.status).toBe('pending');
     await expectProblem(
-      await send(app, { method: 'GET', path: '/v1/changes/no-such-change' }, tokens.editor),
+      await send(api.app, { method: 'GET', path: '/v1/changes/no-such-change' }, api.tokens.editor),
       404,
     );
   });

@@ -4,9 +4,9 @@
  * checks, including the three worked examples of the guidance.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { type ApiApp, createApp, localJwtAuthenticator } from '../../functions/api/index.js';
-import { isMember, type StoreContext } from '../../functions/store/index.js';
+import { describe, expect, it } from 'vitest';
+import { createApp, localJwtAuthenticator } from '../../functions/api/index.js';
+import { isMember } from '../../functions/store/index.js';
 import {
   AccessCheckResponseSchema,
   ProjectAccessSchema,
@@ -18,28 +18,19 @@ import { noAoc } from '../support/factories.js';
 import { validated } from '../support/openapi-responses.js';
 import { aDataset, anOrganisation, aProject, aResearcher } from '../support/seed.js';
 import {
-  apiOnFreshTable,
   applyChange,
-  type Caller,
   captureLogs,
   expectProblem,
   SECRET,
-  seedWorld,
+  seededApi,
   send,
   snapshot,
 } from './support.js';
 
-let app: ApiApp;
-let ctx: StoreContext;
-let tokens: Record<Caller, string | undefined>;
-
-beforeAll(async () => {
-  ({ app, ctx, tokens } = await apiOnFreshTable('api-projects'));
-  await seedWorld(ctx);
-});
+const api = seededApi('api-projects');
 
 const asAdmin = (method: 'GET' | 'PUT' | 'DELETE' | 'POST', path: string, json?: unknown) =>
-  send(app, { method, path, ...(json !== undefined && { json }) }, tokens.admin);
+  send(api.app, { method, path, ...(json !== undefined && { json }) }, api.tokens.admin);
 
 describe('PUT /v1/projects/{projectId}', () => {
   it('creates with 201 and renames with 200', async () => {
@@ -72,7 +63,7 @@ describe('PUT and DELETE /v1/projects/{projectId}/datasets/{datasetId}', () => {
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual(link);
 
-    await applyChange(ctx, link.changeId);
+    await applyChange(api.ctx, link.changeId);
     const access = ProjectAccessSchema.parse(
       await (await asAdmin('GET', '/v1/projects/p-link/access')).json(),
     );
@@ -89,11 +80,11 @@ describe('PUT and DELETE /v1/projects/{projectId}/datasets/{datasetId}', () => {
   });
 
   it('answers 404 when the project or the dataset is unknown, changing nothing', async () => {
-    const before = await snapshot(ctx);
+    const before = await snapshot(api.ctx);
     await expectProblem(await asAdmin('PUT', '/v1/projects/p-none/datasets/d-1'), 404);
     await expectProblem(await asAdmin('PUT', '/v1/projects/p-1/datasets/d-none'), 404);
     await expectProblem(await asAdmin('DELETE', '/v1/projects/p-1/datasets/d-2'), 404);
-    expect(await snapshot(ctx)).toEqual(before);
+    expect(await snapshot(api.ctx)).toEqual(before);
   });
 });
 
@@ -104,10 +95,10 @@ describe('PUT and DELETE /v1/projects/{projectId}/researchers/{researcherId}', (
     expect(added.status).toBe(201);
     expect(await added.json()).toEqual({ projectId: 'p-team', researcherId: 'r-other' });
     expect((await asAdmin('PUT', '/v1/projects/p-team/researchers/r-other')).status).toBe(200);
-    expect(await isMember(ctx, 'p-team', 'r-other')).toBe(true);
+    expect(await isMember(api.ctx, 'p-team', 'r-other')).toBe(true);
     const removed = await asAdmin('DELETE', '/v1/projects/p-team/researchers/r-other');
     expect(removed.status).toBe(200);
-    expect(await isMember(ctx, 'p-team', 'r-other')).toBe(false);
+    expect(await isMember(api.ctx, 'p-team', 'r-other')).toBe(false);
     await expectProblem(await asAdmin('DELETE', '/v1/projects/p-team/researchers/r-other'), 404);
   });
 
@@ -119,7 +110,11 @@ describe('PUT and DELETE /v1/projects/{projectId}/researchers/{researcherId}', (
 
 describe('GET /v1/projects/{projectId}/access', () => {
   it('returns the summary with exactly the fields of the contract', async () => {
-    const res = await send(app, { method: 'GET', path: '/v1/projects/p-1/access' }, tokens.service);
+    const res = await send(
+      api.app,
+      { method: 'GET', path: '/v1/projects/p-1/access' },
+      api.tokens.service,
+    );
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
     expect(Object.keys(body).sort()).toEqual(
@@ -146,7 +141,7 @@ describe('GET /v1/projects/{projectId}/access', () => {
 
   it('makes exactly one DynamoDB request', async () => {
     let requests = 0;
-    const counting = new Proxy(ctx.doc, {
+    const counting = new Proxy(api.ctx.doc, {
       get(target, prop, receiver) {
         if (prop === 'send') {
           return (...args: Parameters<DynamoDBDocumentClient['send']>) => {
@@ -159,7 +154,7 @@ describe('GET /v1/projects/{projectId}/access', () => {
     });
     const counted = validated(
       createApp({
-        ctx: { ...ctx, doc: counting },
+        ctx: { ...api.ctx, doc: counting },
         auth: localJwtAuthenticator(SECRET),
         logger: captureLogs(),
       }),
@@ -167,7 +162,7 @@ describe('GET /v1/projects/{projectId}/access', () => {
     const res = await send(
       counted,
       { method: 'GET', path: '/v1/projects/p-1/access' },
-      tokens.service,
+      api.tokens.service,
     );
     expect(res.status).toBe(200);
     expect(requests).toBe(1);
@@ -175,14 +170,18 @@ describe('GET /v1/projects/{projectId}/access', () => {
 
   it('answers 404 for an unknown project and 403 to a researcher who is not a member', async () => {
     await expectProblem(
-      await send(app, { method: 'GET', path: '/v1/projects/p-none/access' }, tokens.service),
+      await send(
+        api.app,
+        { method: 'GET', path: '/v1/projects/p-none/access' },
+        api.tokens.service,
+      ),
       404,
     );
     await expectProblem(
       await send(
-        app,
+        api.app,
         { method: 'GET', path: '/v1/projects/p-1/access' },
-        tokens['researcher-other'],
+        api.tokens['researcher-other'],
       ),
       403,
     );
@@ -192,9 +191,9 @@ describe('GET /v1/projects/{projectId}/access', () => {
 describe('GET /v1/projects/{projectId}/researchers/{researcherId}/access', () => {
   it('gives a member the permitted routes', async () => {
     const res = await send(
-      app,
+      api.app,
       { method: 'GET', path: '/v1/projects/p-1/researchers/r-own/access' },
-      tokens['researcher-own'],
+      api.tokens['researcher-own'],
     );
     expect(res.status).toBe(200);
     expect(ResearcherAccessSchema.parse(await res.json())).toEqual({
@@ -208,9 +207,9 @@ describe('GET /v1/projects/{projectId}/researchers/{researcherId}/access', () =>
 
   it('gives a non-member no routes, each denied with not-a-member first', async () => {
     const res = await send(
-      app,
+      api.app,
       { method: 'GET', path: '/v1/projects/p-1/researchers/r-other/access' },
-      tokens.service,
+      api.tokens.service,
     );
     const body = ResearcherAccessSchema.parse(await res.json());
     expect(body.routes).toEqual([]);
@@ -226,17 +225,17 @@ describe('GET /v1/projects/{projectId}/researchers/{researcherId}/access', () =>
   it('answers 404 for an unknown project or researcher', async () => {
     await expectProblem(
       await send(
-        app,
+        api.app,
         { method: 'GET', path: '/v1/projects/p-none/researchers/r-own/access' },
-        tokens.admin,
+        api.tokens.admin,
       ),
       404,
     );
     await expectProblem(
       await send(
-        app,
+        api.app,
         { method: 'GET', path: '/v1/projects/p-1/researchers/r-none/access' },
-        tokens.admin,
+        api.tokens.admin,
       ),
       404,
     );
@@ -245,7 +244,7 @@ describe('GET /v1/projects/{projectId}/researchers/{researcherId}/access', () =>
 
 describe('POST /v1/access-checks', () => {
   const check = (json: unknown) =>
-    send(app, { method: 'POST', path: '/v1/access-checks', json }, tokens.service);
+    send(api.app, { method: 'POST', path: '/v1/access-checks', json }, api.tokens.service);
 
   it('allows a permitted route and explains a denied one', async () => {
     const allowed = AccessCheckResponseSchema.parse(
@@ -289,32 +288,34 @@ describe('the worked examples of the guidance, through HTTP', () => {
     ResearcherAccessSchema.parse(
       await (
         await send(
-          app,
+          api.app,
           { method: 'GET', path: `/v1/projects/${projectId}/researchers/${researcherId}/access` },
-          tokens.service,
+          api.tokens.service,
         )
       ).json(),
     ).routes;
 
   it('1: level 3 datasets, organisation without AOC: safe-room and safepod only', async () => {
-    await anOrganisation(ctx, 'org-no-aoc', noAoc());
-    await applyChange(ctx, (await aResearcher(ctx, 'r-ex1', 'org-no-aoc')).changeId);
-    await aDataset(ctx, 'd-ex1', 3);
-    for (const id of await aProject(ctx, 'p-ex1', ['d-ex1'], ['r-ex1'])) await applyChange(ctx, id);
+    await anOrganisation(api.ctx, 'org-no-aoc', noAoc());
+    await applyChange(api.ctx, (await aResearcher(api.ctx, 'r-ex1', 'org-no-aoc')).changeId);
+    await aDataset(api.ctx, 'd-ex1', 3);
+    for (const id of await aProject(api.ctx, 'p-ex1', ['d-ex1'], ['r-ex1']))
+      await applyChange(api.ctx, id);
     expect(await routesOf('p-ex1', 'r-ex1')).toEqual(['safe-room', 'safepod']);
   });
 
   it('2: full AOC, one level 1 dataset: safe-room and safepod only', async () => {
-    await aDataset(ctx, 'd-ex2', 1);
-    for (const id of await aProject(ctx, 'p-ex2', ['d-ex2', 'd-1'], ['r-own'])) {
-      await applyChange(ctx, id);
+    await aDataset(api.ctx, 'd-ex2', 1);
+    for (const id of await aProject(api.ctx, 'p-ex2', ['d-ex2', 'd-1'], ['r-own'])) {
+      await applyChange(api.ctx, id);
     }
     expect(await routesOf('p-ex2', 'r-own')).toEqual(['safe-room', 'safepod']);
   });
 
   it('3: one organisation, two projects of different levels: each follows its own level', async () => {
-    await aDataset(ctx, 'd-ex3', 2);
-    for (const id of await aProject(ctx, 'p-ex3', ['d-ex3'], ['r-own'])) await applyChange(ctx, id);
+    await aDataset(api.ctx, 'd-ex3', 2);
+    for (const id of await aProject(api.ctx, 'p-ex3', ['d-ex3'], ['r-own']))
+      await applyChange(api.ctx, id);
     expect(await routesOf('p-ex3', 'r-own')).toEqual(['safe-room', 'safepod', 'aoc-office']);
     expect(await routesOf('p-1', 'r-own')).toEqual([
       'safe-room',

@@ -3,24 +3,13 @@
  * a member of; anything else is 403, and the 403 does not reveal whether the
  * project exists.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { aProject } from '../support/seed.js';
-import {
-  apiOnFreshTable,
-  applyChange,
-  expectProblem,
-  OWN_RESEARCHER,
-  seedWorld,
-  send,
-} from './support.js';
+import { applyChange, expectProblem, OWN_RESEARCHER, seededApi, send } from './support.js';
 
-let api: Awaited<ReturnType<typeof apiOnFreshTable>>;
-
-beforeAll(async () => {
-  api = await apiOnFreshTable('researcher-privacy');
-  await seedWorld(api.ctx);
+const api = seededApi('researcher-privacy', async (ctx) => {
   // p-2 exists, with a level, and the researcher is not on it.
-  for (const id of await aProject(api.ctx, 'p-2', ['d-2'], [])) await applyChange(api.ctx, id);
+  for (const id of await aProject(ctx, 'p-2', ['d-2'], [])) await applyChange(ctx, id);
 });
 
 describe("a researcher's own access on projects they are not on", () => {

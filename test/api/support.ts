@@ -3,7 +3,7 @@
  * per caller, a request helper, table snapshots and synchronous propagation.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { expect } from 'vitest';
+import { beforeAll, expect } from 'vitest';
 import {
   type ApiLogger,
   createApp,
@@ -81,6 +81,23 @@ export async function apiOnFreshTable(prefix: string) {
   app.request = asApi(awsCallsDir(), app.request) as typeof app.request;
   validated(app);
   return { ctx, app, logs, tokens: await tokensFor() };
+}
+
+/** The app on a fresh table, its log capture and a token per caller. */
+export type Api = Awaited<ReturnType<typeof apiOnFreshTable>>;
+
+/**
+ * The app on a fresh table seeded with {@link seedWorld} and then `more`, set
+ * up before the file's tests run; its fields are there from the first test on.
+ */
+export function seededApi(prefix: string, more?: (ctx: StoreContext) => Promise<void>): Api {
+  const api = {} as Api;
+  beforeAll(async () => {
+    Object.assign(api, await apiOnFreshTable(prefix));
+    await seedWorld(api.ctx);
+    await more?.(api.ctx);
+  });
+  return api;
 }
 
 /** What a test request carries. */
