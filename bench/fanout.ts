@@ -481,33 +481,40 @@ async function expectedTemplates(ctx: StoreContext, projectId: string): Promise<
 /** Runs the floor once more (on the floor's own DynamoDB Local) and returns its time. */
 type Floor = (label: string) => Promise<number>;
 
+/** What a phase's own work is handed: its clients, its table and what was seeded there. */
+interface PhaseSetup {
+  readonly clients: DynamoClients;
+  readonly table: Table;
+  readonly seeded: Awaited<ReturnType<typeof seedCatalogue>>;
+}
+
 /**
- * The pipeline phase: seed, the floor in a stream-less table of this
- * DynamoDB Local, the floor, the level change through the real pipeline,
- * the floor again (so that the floor brackets the pipeline in time), and the
- * invariant checker.
+ * One phase on its own DynamoDB Local: seed the catalogue, run the floor in a
+ * stream-less table there (which also warms that JVM up, as the floor's own
+ * warm-up run does for the floor), the floor, the phase's `work`, the floor
+ * again (so that the floor brackets the work in time), and the invariant
+ * checker. `expect` gives the floor's templates and notice count.
  */
-async function pipelinePhase(
+async function phase<T>(
   lease: DynamoLease,
   options: FanoutOptions,
+  name: 'pipeline' | 'naive',
   makeFloor: (templates: Templates, projectIds: readonly string[], notices: number) => Floor,
+  expect: (setup: PhaseSetup) => Promise<{ templates: Templates; notices: number }>,
+  work: (setup: PhaseSetup) => Promise<T>,
 ) {
   const { log } = options;
   const clients = dynamoClients(lease.endpoint);
-  const monitorClients = dynamoClients(lease.endpoint);
   const tables: Table[] = [];
   try {
-    const main = await createTable(clients, 'fanout', true);
+    const table = await createTable(clients, name === 'pipeline' ? 'fanout' : name, true);
     const scratch = await createTable(clients, 'floor-nostream', false);
-    tables.push(main, scratch);
+    tables.push(table, scratch);
     const seedStarted = performance.now();
-    const seeded = await seedCatalogue(main.ctx, options, { log, label: 'pipeline table' });
+    const seeded = await seedCatalogue(table.ctx, options, { log, label: `${name} table` });
     const seedMs = performance.now() - seedStarted;
-
-    const templates = await expectedTemplates(main.ctx, seeded.projectIds[0] ?? '');
-    const notices = options.projects * options.researchersPerProject;
-    // The floor's writes on this DynamoDB Local too, without a stream; first, so that they also
-    // warm its JVM up for the pipeline as the floor's own warm-up run does for the floor.
+    const setup: PhaseSetup = { clients, table, seeded };
+    const { templates, notices } = await expect(setup);
     const floorNoStreamMs = await runFloor(
       scratch,
       templates,
@@ -515,22 +522,15 @@ async function pipelinePhase(
       notices,
       options.concurrency,
     );
-    log(`  floor without a stream (pipeline's DynamoDB Local): ${Math.round(floorNoStreamMs)} ms`);
+    log(`  floor without a stream (${name}'s DynamoDB Local): ${Math.round(floorNoStreamMs)} ms`);
     const floor = makeFloor(templates, seeded.projectIds, notices);
-    const floorBefore = await floor('before the pipeline');
-
-    log(`  pipeline: level ${FROM_LEVEL} -> ${TO_LEVEL} on ${seeded.datasetId}`);
-    const monitor: StoreContext = { ...main.ctx, doc: monitorClients.doc };
-    const real = await runPipeline(clients, monitor, main, seeded.datasetId, options);
-    log(
-      `  pipeline: applied and delivered in ${Math.round(real.ms)} ms (poller idle after ${Math.round(real.drainedMs)} ms)`,
-    );
-    const floorAfter = await floor('after the pipeline');
-
-    log('  invariant checker: pipeline table');
-    const checker = await check(main.ctx);
+    const floorBefore = await floor(`before the ${name} run`);
+    const result = await work(setup);
+    const floorAfter = await floor(`after the ${name} run`);
+    log(`  invariant checker: ${name} table`);
+    const checker = await check(table.ctx);
     return {
-      real,
+      ...result,
       checker,
       templates,
       notices,
@@ -541,78 +541,72 @@ async function pipelinePhase(
   } finally {
     await dropTables(clients, tables);
     clients.destroy();
-    monitorClients.destroy();
   }
 }
 
-/**
- * The naive phase: the same catalogue, the floor in a stream-less table of
- * this DynamoDB Local, the floor, the same change carried out by `naive.ts`,
- * the floor again, and the invariant checker.
- */
-async function naivePhase(
+/** The pipeline phase: the level change through the real pipeline. */
+function pipelinePhase(
+  lease: DynamoLease,
+  options: FanoutOptions,
+  makeFloor: (templates: Templates, projectIds: readonly string[], notices: number) => Floor,
+) {
+  const expectTemplates = async ({ table, seeded }: PhaseSetup) => ({
+    templates: await expectedTemplates(table.ctx, seeded.projectIds[0] ?? ''),
+    notices: options.projects * options.researchersPerProject,
+  });
+  return phase(lease, options, 'pipeline', makeFloor, expectTemplates, async (setup) => {
+    const { log } = options;
+    const monitorClients = dynamoClients(lease.endpoint);
+    try {
+      log(`  pipeline: level ${FROM_LEVEL} -> ${TO_LEVEL} on ${setup.seeded.datasetId}`);
+      const monitor: StoreContext = { ...setup.table.ctx, doc: monitorClients.doc };
+      const real = await runPipeline(
+        setup.clients,
+        monitor,
+        setup.table,
+        setup.seeded.datasetId,
+        options,
+      );
+      log(
+        `  pipeline: applied and delivered in ${Math.round(real.ms)} ms (poller idle after ${Math.round(real.drainedMs)} ms)`,
+      );
+      return { real };
+    } finally {
+      monitorClients.destroy();
+    }
+  });
+}
+
+/** The naive phase: the same catalogue and the same change, carried out by `naive.ts`. */
+function naivePhase(
   lease: DynamoLease,
   options: FanoutOptions,
   makeFloor: (templates: Templates, projectIds: readonly string[], notices: number) => Floor,
   templates: Templates,
   notices: number,
 ) {
-  const { log } = options;
-  const clients = dynamoClients(lease.endpoint);
-  const tables: Table[] = [];
-  try {
-    const naive = await createTable(clients, 'naive', true);
-    const scratch = await createTable(clients, 'floor-nostream', false);
-    tables.push(naive, scratch);
-    const seedStarted = performance.now();
-    const seeded = await seedCatalogue(naive.ctx, options, { log, label: 'naive table' });
-    const seedMs = performance.now() - seedStarted;
-    const floorNoStreamMs = await runFloor(
-      scratch,
-      templates,
-      seeded.projectIds,
-      notices,
-      options.concurrency,
-    );
-    log(`  floor without a stream (naive's DynamoDB Local): ${Math.round(floorNoStreamMs)} ms`);
-    const floor = makeFloor(templates, seeded.projectIds, notices);
-    const floorBefore = await floor('before the naive run');
-
+  const same = async () => ({ templates, notices });
+  return phase(lease, options, 'naive', makeFloor, same, async ({ clients, table, seeded }) => {
     const counter = new RequestCounter().attach(clients.ddb);
-    log('  naive: the same change, recomputed the naive way');
+    options.log('  naive: the same change, recomputed the naive way');
     const started = performance.now();
     const { changeId } = await setDatasetLevel(
-      naive.ctx,
+      table.ctx,
       seeded.datasetId,
       TO_LEVEL,
       REASON,
       EDITOR,
     );
-    const change = await getChangeItem(naive.ctx, changeId);
+    const change = await getChangeItem(table.ctx, changeId);
     if (change?.kind !== 'dataset-level-changed') {
       throw new Error('the naive level change record is missing');
     }
-    const outcome = await runNaiveChange(naive.ctx, change, new LocalOutbox(), options.concurrency);
+    const outcome = await runNaiveChange(table.ctx, change, new LocalOutbox(), options.concurrency);
     const ms = performance.now() - started;
     const counts = counter.snapshot();
-    log(`  naive: done in ${Math.round(ms)} ms`);
-    const floorAfter = await floor('after the naive run');
-
-    log('  invariant checker: naive table');
-    const checker = await check(naive.ctx);
-    return {
-      ms,
-      counts,
-      outcome,
-      checker,
-      floorRuns: [floorBefore, floorAfter],
-      floorNoStreamMs,
-      seedMs,
-    };
-  } finally {
-    await dropTables(clients, tables);
-    clients.destroy();
-  }
+    options.log(`  naive: done in ${Math.round(ms)} ms`);
+    return { ms, counts, outcome };
+  });
 }
 
 async function withLease<T>(

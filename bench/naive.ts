@@ -8,7 +8,8 @@
  * in the most direct way, and none of its guarantees (a crash halfway leaves
  * whatever it had written; a retry sends every email again).
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { collect, mapLimit } from '../functions/commons/index.js';
 import {
   buildNotification,
   type MemberStanding,
@@ -20,6 +21,7 @@ import {
   keys,
   listProjectsOfDataset,
   notificationIdOf,
+  queryPartition,
   type StoreContext,
 } from '../functions/store/index.js';
 import {
@@ -32,7 +34,6 @@ import {
   ResearcherSchema,
   SummaryItemSchema,
 } from '../schemas/index.js';
-import { mapLimit } from './metrics.js';
 
 /** The only change the naive yardstick carries out. */
 type LevelChange = ChangeOf<'dataset-level-changed'>;
@@ -93,25 +94,6 @@ async function getItem(ctx: StoreContext, key: { pk: string; sk: string }) {
   return out.Item;
 }
 
-async function queryPrefix(ctx: StoreContext, pk: string, prefix: string) {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await ctx.doc.send(
-      new QueryCommand({
-        TableName: ctx.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(out.Items ?? []));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-}
-
 /** Recomputes one project from its dataset items and notifies its narrowed members; returns the notices. */
 async function recomputeNaively(
   ctx: StoreContext,
@@ -126,7 +108,9 @@ async function recomputeNaively(
   const project = await getItem(ctx, keys.project(projectId));
 
   // Every dataset of the project, read from the dataset items themselves.
-  const links = (await queryPrefix(ctx, pk, 'DATASET#')).map((l) => LinkItemSchema.parse(l));
+  const links = (await collect(queryPartition(ctx, pk, 'DATASET#'))).map((l) =>
+    LinkItemSchema.parse(l),
+  );
   const datasets = [];
   for (const link of links) {
     const item = await getItem(ctx, keys.dataset(link.datasetId));
@@ -164,7 +148,9 @@ async function recomputeNaively(
   );
 
   // Each member, one at a time: their researcher and organisation, then the notice and its delivery.
-  const members = (await queryPrefix(ctx, pk, 'MEMBER#')).map((m) => MembershipSchema.parse(m));
+  const members = (await collect(queryPartition(ctx, pk, 'MEMBER#'))).map((m) =>
+    MembershipSchema.parse(m),
+  );
   let notices = 0;
   for (const m of members) {
     const researcherItem = await getItem(ctx, keys.researcher(m.researcherId));

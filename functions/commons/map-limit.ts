@@ -15,3 +15,10 @@ export async function mapLimit<T, R>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
+
+/** Every value of an async iterable, in order (`Array.fromAsync`, which Node 20 lacks). */
+export async function collect<T>(values: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const value of values) out.push(value);
+  return out;
+}

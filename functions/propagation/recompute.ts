@@ -70,7 +70,13 @@ export function recomputeProject(
         if (link.datasetVersion < version && link.accessLevel === level) {
           // Only the version moves (if the level is still the one read): no summary computed from
           // the link, before or after, can be wrong for it.
-          if (!(await advanceLinkVersion(ctx, projectId, link.datasetId, level, version))) {
+          if (
+            !(await advanceLinkVersion(ctx, projectId, {
+              datasetId: link.datasetId,
+              accessLevel: level,
+              datasetVersion: version,
+            }))
+          ) {
             return LOST;
           }
           links = links.map((l) => (l === link ? { ...l, datasetVersion: version } : l));

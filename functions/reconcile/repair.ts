@@ -63,7 +63,11 @@ export async function repairFindings(
       const dataset = await getDataset(ctx, datasetId, true);
       if (
         dataset &&
-        (await repairLinkLevel(ctx, projectId, datasetId, dataset.accessLevel, dataset.version))
+        (await repairLinkLevel(ctx, projectId, {
+          datasetId,
+          accessLevel: dataset.accessLevel,
+          datasetVersion: dataset.version,
+        }))
       ) {
         links++;
       }

@@ -48,16 +48,7 @@ export async function listAudit(
   entityPk: string,
   limit = 100,
 ): Promise<AuditEntry[]> {
-  const out = await ctx.doc.send(
-    new QueryCommand({
-      TableName: ctx.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
-      ExpressionAttributeValues: { ':pk': auditPartition(entityPk), ':audit': prefixes.audit },
-      ScanIndexForward: false,
-      Limit: limit,
-    }),
-  );
-  return (out.Items ?? []).map((i) => AuditEntrySchema.parse(i));
+  return (await listAuditPage(ctx, entityPk, { limit })).items;
 }
 
 /** One page of an entity's audit entries, newest first, and the key to continue from. */

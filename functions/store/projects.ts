@@ -1,4 +1,3 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type LinkItem,
   LinkItemSchema,
@@ -14,6 +13,7 @@ import { entityWrite, nextStamp } from './audit.js';
 import type { StoreContext } from './context.js';
 import { keys } from './keys.js';
 import { getParsed } from './read.js';
+import { queryPartition } from './scan.js';
 import { versionCondition } from './tx.js';
 import { optimisticWrite } from './write.js';
 
@@ -124,34 +124,21 @@ export async function readProjectPartition(
     links: LinkItem[];
     members: Membership[];
   } = { links: [], members: [] };
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await ctx.doc.send(
-      new QueryCommand({
-        TableName: ctx.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.project(projectId).pk },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of out.Items ?? []) {
-      switch (item.type) {
-        case 'project':
-          partition.project = ProjectSchema.parse(item);
-          break;
-        case 'summary':
-          partition.summary = SummaryItemSchema.parse(item);
-          break;
-        case 'link':
-          partition.links.push(LinkItemSchema.parse(item));
-          break;
-        case 'member':
-          partition.members.push(MembershipSchema.parse(item));
-          break;
-      }
+  for await (const item of queryPartition(ctx, keys.project(projectId).pk)) {
+    switch (item.type) {
+      case 'project':
+        partition.project = ProjectSchema.parse(item);
+        break;
+      case 'summary':
+        partition.summary = SummaryItemSchema.parse(item);
+        break;
+      case 'link':
+        partition.links.push(LinkItemSchema.parse(item));
+        break;
+      case 'member':
+        partition.members.push(MembershipSchema.parse(item));
+        break;
     }
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
+  }
   return partition;
 }

@@ -1,4 +1,8 @@
-import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  TransactWriteCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type {
   ChangeItem,
   Classification,
@@ -14,6 +18,13 @@ import { failedConditions, isConditionFailure, versionCondition } from './tx.js'
 /** At most this many items go into one DynamoDB transaction. */
 export const MAX_TRANSACTION_ITEMS = 100;
 
+/** A dataset's level and version to copy onto one link of the project. */
+export interface LinkLevel {
+  readonly datasetId: string;
+  readonly accessLevel: Classification;
+  readonly datasetVersion: number;
+}
+
 /**
  * Moves a link on to a newer dataset version that keeps the level it holds,
  * only if it still holds exactly that level and an older version. The level
@@ -25,31 +36,19 @@ export const MAX_TRANSACTION_ITEMS = 100;
 export async function advanceLinkVersion(
   ctx: StoreContext,
   projectId: string,
-  datasetId: string,
-  accessLevel: Classification,
-  datasetVersion: number,
+  { datasetId, accessLevel, datasetVersion }: LinkLevel,
 ): Promise<boolean> {
-  try {
-    await ctx.doc.send(
-      new UpdateCommand({
-        TableName: ctx.tableName,
-        Key: keys.link(projectId, datasetId),
-        UpdateExpression: 'SET datasetVersion = :v',
-        // `=` does not compare NULL values; an unclassified link holds the NULL type.
-        ConditionExpression: `attribute_exists(pk) AND datasetVersion < :v AND ${
-          accessLevel === null ? 'attribute_type(accessLevel, :level)' : 'accessLevel = :level'
-        }`,
-        ExpressionAttributeValues: {
-          ':level': accessLevel === null ? 'NULL' : accessLevel,
-          ':v': datasetVersion,
-        },
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+  return updateLinkIf(ctx, projectId, datasetId, {
+    UpdateExpression: 'SET datasetVersion = :v',
+    // `=` does not compare NULL values; an unclassified link holds the NULL type.
+    ConditionExpression: `attribute_exists(pk) AND datasetVersion < :v AND ${
+      accessLevel === null ? 'attribute_type(accessLevel, :level)' : 'accessLevel = :level'
+    }`,
+    ExpressionAttributeValues: {
+      ':level': accessLevel === null ? 'NULL' : accessLevel,
+      ':v': datasetVersion,
+    },
+  });
 }
 
 /**
@@ -59,18 +58,33 @@ export async function advanceLinkVersion(
 export async function repairLinkLevel(
   ctx: StoreContext,
   projectId: string,
+  { datasetId, accessLevel, datasetVersion }: LinkLevel,
+): Promise<boolean> {
+  return updateLinkIf(ctx, projectId, datasetId, {
+    UpdateExpression: 'SET accessLevel = :level, datasetVersion = :v',
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeValues: { ':level': accessLevel, ':v': datasetVersion },
+  });
+}
+
+/** One conditional update of a link; `false` when its condition does not hold. */
+async function updateLinkIf(
+  ctx: StoreContext,
+  projectId: string,
   datasetId: string,
-  accessLevel: Classification,
-  datasetVersion: number,
+  update: Required<
+    Pick<
+      UpdateCommandInput,
+      'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeValues'
+    >
+  >,
 ): Promise<boolean> {
   try {
     await ctx.doc.send(
       new UpdateCommand({
         TableName: ctx.tableName,
         Key: keys.link(projectId, datasetId),
-        UpdateExpression: 'SET accessLevel = :level, datasetVersion = :v',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':level': accessLevel, ':v': datasetVersion },
+        ...update,
       }),
     );
     return true;
@@ -78,13 +92,6 @@ export async function repairLinkLevel(
     if (isConditionFailure(err)) return false;
     throw err;
   }
-}
-
-/** A dataset's level and version to copy onto one link of the project. */
-export interface LinkLevel {
-  readonly datasetId: string;
-  readonly accessLevel: Classification;
-  readonly datasetVersion: number;
 }
 
 /** Outcome of {@link writeSummary}. */

@@ -1,4 +1,4 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoreContext } from './context.js';
 
 /**
@@ -11,6 +11,35 @@ export async function* scanTable(ctx: StoreContext): AsyncGenerator<Record<strin
     const out = await ctx.doc.send(
       new ScanCommand({
         TableName: ctx.tableName,
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    yield* out.Items ?? [];
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+}
+
+/**
+ * Every item of one partition (only those whose sort key starts with
+ * `prefix`, when given), a page at a time, with strongly consistent reads.
+ */
+export async function* queryPartition(
+  ctx: StoreContext,
+  pk: string,
+  prefix?: string,
+): AsyncGenerator<Record<string, unknown>> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await ctx.doc.send(
+      new QueryCommand({
+        TableName: ctx.tableName,
+        KeyConditionExpression:
+          prefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: {
+          ':pk': pk,
+          ...(prefix !== undefined && { ':prefix': prefix }),
+        },
         ConsistentRead: true,
         ExclusiveStartKey: startKey,
       }),

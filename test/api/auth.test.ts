@@ -13,7 +13,15 @@ import {
   signLocalToken,
 } from '../../functions/api/index.js';
 import { validated } from '../support/openapi-responses.js';
-import { apiOnFreshTable, captureLogs, expectProblem, SECRET, seededApi, send } from './support.js';
+import {
+  apiOnFreshTable,
+  captureLogs,
+  expectProblem,
+  getAs,
+  SECRET,
+  seededApi,
+  send,
+} from './support.js';
 
 const api = seededApi('api-auth');
 
@@ -114,7 +122,7 @@ describe('local bearer tokens', () => {
 
   it('never logs the token', async () => {
     const api = await apiOnFreshTable('api-auth-logs');
-    await send(api.app, { method: 'GET', path: '/v1/datasets/x' }, api.tokens.admin);
+    await getAs(api, '/v1/datasets/x', 'admin');
     await send(api.app, { method: 'GET', path: '/v1/datasets/x' }, 'forged.token.value');
     const admin = api.tokens.admin ?? '';
     for (const line of api.logs.lines) {

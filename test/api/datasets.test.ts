@@ -10,9 +10,9 @@ import {
   ImpactSchema,
   ProjectRefPageSchema,
 } from '../../schemas/index.js';
-import { noAoc } from '../support/factories.js';
+import { aocLossImpact, noAoc } from '../support/factories.js';
 import { aDataset, anOrganisation, aProject, aResearcher } from '../support/seed.js';
-import { applyChange, expectProblem, seededApi, send, snapshot } from './support.js';
+import { applyChange, expectProblem, getAs, seededApi, send, snapshot } from './support.js';
 
 const api = seededApi('api-datasets');
 
@@ -74,11 +74,7 @@ describe('PUT /v1/datasets/{datasetId}', () => {
 
 describe('GET /v1/datasets/{datasetId}', () => {
   it('returns the dataset with exactly the fields of the contract', async () => {
-    const res = await send(
-      api.app,
-      { method: 'GET', path: '/v1/datasets/d-1' },
-      api.tokens.service,
-    );
+    const res = await getAs(api, '/v1/datasets/d-1', 'service');
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
     expect(Object.keys(body).sort()).toEqual(
@@ -88,21 +84,13 @@ describe('GET /v1/datasets/{datasetId}', () => {
   });
 
   it('answers 404 for an unknown dataset', async () => {
-    const res = await send(
-      api.app,
-      { method: 'GET', path: '/v1/datasets/nope' },
-      api.tokens.editor,
-    );
+    const res = await getAs(api, '/v1/datasets/nope', 'editor');
     await expectProblem(res, 404);
   });
 
   it('answers 400 for a malformed id', async () => {
     for (const id of ['.hidden', '_x', 'a%20b', 'x'.repeat(129), '%E2%9C%93']) {
-      const res = await send(
-        api.app,
-        { method: 'GET', path: `/v1/datasets/${id}` },
-        api.tokens.editor,
-      );
+      const res = await getAs(api, `/v1/datasets/${id}`, 'editor');
       const problem = await expectProblem(res, 400);
       expect(problem.errors?.[0]?.path).toBe('datasetId');
     }
@@ -136,11 +124,7 @@ describe('PUT /v1/datasets/{datasetId}/access-level', () => {
     expect(res.status).toBe(200);
     const body = AccessLevelChangeResultSchema.parse(await res.json());
     expect(body.dataset).toMatchObject({ datasetId: 'd-level', accessLevel: 2, version: 2 });
-    const change = await send(
-      api.app,
-      { method: 'GET', path: `/v1/changes/${body.changeId}` },
-      api.tokens.editor,
-    );
+    const change = await getAs(api, `/v1/changes/${body.changeId}`, 'editor');
     expect(change.status).toBe(200);
     expect(await change.json()).toMatchObject({
       changeId: body.changeId,
@@ -238,23 +222,7 @@ describe('POST /v1/datasets/{datasetId}/access-level/preview', () => {
     // Assert
     expect(res.status).toBe(200);
     const impact = ImpactSchema.parse(await res.json());
-    expect(impact).toEqual({
-      datasetId: 'd-pv',
-      fromLevel: 3,
-      toLevel: 1,
-      projects: [{ projectId: 'p-pv', fromLevel: 3, toLevel: 1, fromStatus: 'ok', toStatus: 'ok' }],
-      narrowed: [
-        {
-          researcherId: 'r-own',
-          projectId: 'p-pv',
-          removedRoutes: ['aoc-office', 'aoc-remote'],
-          remainingRoutes: ['safe-room', 'safepod'],
-        },
-      ],
-      truncated: false,
-      projectCount: 1,
-      narrowedCount: 1,
-    });
+    expect(impact).toEqual(aocLossImpact('d-pv', 'p-pv', 'r-own'));
     expect(await snapshot(api.ctx)).toEqual(before);
   });
 
@@ -293,11 +261,7 @@ describe('GET /v1/datasets/{datasetId}/history', () => {
     await setLevel('d-hist', { accessLevel: 2, reason: 'first narrowing' });
     await setLevel('d-hist', { accessLevel: 1, reason: 'second narrowing' });
 
-    const res = await send(
-      api.app,
-      { method: 'GET', path: '/v1/datasets/d-hist/history' },
-      api.tokens.admin,
-    );
+    const res = await getAs(api, '/v1/datasets/d-hist/history', 'admin');
 
     expect(res.status).toBe(200);
     const { items } = AuditPageSchema.parse(await res.json());
@@ -313,10 +277,7 @@ describe('GET /v1/datasets/{datasetId}/history', () => {
   });
 
   it('answers 404 for an unknown dataset', async () => {
-    await expectProblem(
-      await send(api.app, { method: 'GET', path: '/v1/datasets/nope/history' }, api.tokens.admin),
-      404,
-    );
+    await expectProblem(await getAs(api, '/v1/datasets/nope/history', 'admin'), 404);
   });
 });
 
@@ -330,11 +291,7 @@ describe('GET /v1/datasets/{datasetId}/projects', () => {
     let pages = 0;
     do {
       const qs = `limit=2${nextToken ? `&nextToken=${nextToken}` : ''}`;
-      const res = await send(
-        api.app,
-        { method: 'GET', path: `/v1/datasets/d-many/projects?${qs}` },
-        api.tokens.service,
-      );
+      const res = await getAs(api, `/v1/datasets/d-many/projects?${qs}`, 'service');
       expect(res.status).toBe(200);
       const page = ProjectRefPageSchema.parse(await res.json());
       seen.push(...page.items.map((i) => i.projectId));
@@ -349,22 +306,12 @@ describe('GET /v1/datasets/{datasetId}/projects', () => {
   it('answers 400 for a malformed token or a token of another list', async () => {
     await aProject(api.ctx, 'p-extra', ['d-1'], []);
     const other = ProjectRefPageSchema.parse(
-      await (
-        await send(
-          api.app,
-          { method: 'GET', path: '/v1/datasets/d-1/projects?limit=1' },
-          api.tokens.admin,
-        )
-      ).json(),
+      await (await getAs(api, '/v1/datasets/d-1/projects?limit=1', 'admin')).json(),
     );
     expect(other.nextToken).toBeDefined();
     const forged = Buffer.from(JSON.stringify({ pk: 1 })).toString('base64url');
     for (const token of ['!!!', 'bm90LWpzb24', forged, other.nextToken ?? '']) {
-      const res = await send(
-        api.app,
-        { method: 'GET', path: `/v1/datasets/d-many/projects?nextToken=${token}` },
-        api.tokens.admin,
-      );
+      const res = await getAs(api, `/v1/datasets/d-many/projects?nextToken=${token}`, 'admin');
       const problem = await expectProblem(res, 400);
       expect(problem.errors?.[0]?.path).toBe('nextToken');
     }
@@ -372,16 +319,9 @@ describe('GET /v1/datasets/{datasetId}/projects', () => {
 
   it('answers 400 for a bad limit and 404 for an unknown dataset', async () => {
     for (const limit of ['0', '101', 'x', '1.5']) {
-      const res = await send(
-        api.app,
-        { method: 'GET', path: `/v1/datasets/d-1/projects?limit=${limit}` },
-        api.tokens.admin,
-      );
+      const res = await getAs(api, `/v1/datasets/d-1/projects?limit=${limit}`, 'admin');
       expect((await expectProblem(res, 400)).errors?.[0]?.path).toBe('limit');
     }
-    await expectProblem(
-      await send(api.app, { method: 'GET', path: '/v1/datasets/nope/projects' }, api.tokens.admin),
-      404,
-    );
+    await expectProblem(await getAs(api, '/v1/datasets/nope/projects', 'admin'), 404);
   });
 });

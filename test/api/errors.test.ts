@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RouteId } from '../../functions/api/index.js';
-import { expectProblem, type RequestSpec, seededApi, send, snapshot } from './support.js';
+import { expectProblem, getAs, type RequestSpec, seededApi, send, snapshot } from './support.js';
 
 const api = seededApi('api-errors');
 
@@ -184,10 +184,7 @@ describe('problem responses', () => {
   });
 
   it('answers 404 for an unknown route and 405 with Allow for a wrong method', async () => {
-    await expectProblem(
-      await send(api.app, { method: 'GET', path: '/v1/nothing' }, api.tokens.admin),
-      404,
-    );
+    await expectProblem(await getAs(api, '/v1/nothing', 'admin'), 404);
     await expectProblem(await send(api.app, { method: 'GET', path: '/' }), 404);
     const res = await send(
       api.app,
@@ -218,7 +215,7 @@ describe('problem responses', () => {
   });
 
   it('gives every response a request id and never caches', async () => {
-    const res = await send(api.app, { method: 'GET', path: '/v1/datasets/d-1' }, api.tokens.admin);
+    const res = await getAs(api, '/v1/datasets/d-1', 'admin');
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.headers.get('cache-control')).toBe('no-store');
   });

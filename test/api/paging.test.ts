@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { setDatasetLevel } from '../../functions/store/index.js';
 import { ACTOR, aDataset, aProject } from '../support/seed.js';
-import { applyChange, expectProblem, OWN_RESEARCHER, seededApi, send } from './support.js';
+import { applyChange, expectProblem, getAs, OWN_RESEARCHER, seededApi, send } from './support.js';
 
 const PROJECTS = 7;
 const LEVEL_CHANGES = 6;
@@ -75,21 +75,13 @@ describe.each(LISTS)('%s', (_, path, total) => {
       Buffer.from(JSON.stringify({ pk: 'DATASET#d-1', sk: 'DATASET' })).toString('base64url'),
     ],
   ])('refuses a token with %s: 400 naming nextToken', async (_, token) => {
-    const res = await send(
-      api.app,
-      { method: 'GET', path: `${path}?nextToken=${encodeURIComponent(token)}` },
-      api.tokens.admin,
-    );
+    const res = await getAs(api, `${path}?nextToken=${encodeURIComponent(token)}`, 'admin');
     const body = await expectProblem(res, 400);
     expect(JSON.stringify(body)).toContain('nextToken');
   });
 
   it.each(['0', '101', '-1', '1.5', 'ten'])('refuses limit=%s with 400', async (limit) => {
-    const res = await send(
-      api.app,
-      { method: 'GET', path: `${path}?limit=${limit}` },
-      api.tokens.admin,
-    );
+    const res = await getAs(api, `${path}?limit=${limit}`, 'admin');
     const body = await expectProblem(res, 400);
     expect(JSON.stringify(body)).toContain('limit');
   });
@@ -97,7 +89,7 @@ describe.each(LISTS)('%s', (_, path, total) => {
 
 describe('a token belongs to its own list', () => {
   async function firstToken(path: string): Promise<string> {
-    const res = await send(api.app, { method: 'GET', path: `${path}?limit=1` }, api.tokens.admin);
+    const res = await getAs(api, `${path}?limit=1`, 'admin');
     const token = ((await res.json()) as { nextToken?: string }).nextToken;
     expect(token).toBeDefined();
     return token as string;
@@ -115,11 +107,7 @@ describe('a token belongs to its own list', () => {
     ],
   ])('refuses a token of another list (%s) with 400', async (_, from, to) => {
     const token = await firstToken(from);
-    const res = await send(
-      api.app,
-      { method: 'GET', path: `${to}?nextToken=${encodeURIComponent(token)}` },
-      api.tokens.admin,
-    );
+    const res = await getAs(api, `${to}?nextToken=${encodeURIComponent(token)}`, 'admin');
     await expectProblem(res, 400);
   });
 
@@ -129,11 +117,7 @@ describe('a token belongs to its own list', () => {
         await applyChange(api.ctx, id);
       }
     }
-    const res = await send(
-      api.app,
-      { method: 'GET', path: '/v1/datasets/d-none/projects' },
-      api.tokens.admin,
-    );
+    const res = await getAs(api, '/v1/datasets/d-none/projects', 'admin');
     const body = (await res.json()) as { items: unknown[]; nextToken?: string };
     expect(body.items).toHaveLength(50);
     expect(body.nextToken).toBeDefined();
@@ -143,11 +127,7 @@ describe('a token belongs to its own list', () => {
     const token = Buffer.from(
       JSON.stringify({ pk: 'DATASET#d-many', sk: 'AUDIT#2026-01-01T00:00:00.000Z#a' }),
     ).toString('base64url');
-    const res = await send(
-      api.app,
-      { method: 'GET', path: `/v1/datasets/d-many/history?nextToken=${token}` },
-      api.tokens.admin,
-    );
+    const res = await getAs(api, `/v1/datasets/d-many/history?nextToken=${token}`, 'admin');
     await expectProblem(res, 400);
   });
 });

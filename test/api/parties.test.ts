@@ -15,6 +15,7 @@ import {
   apiOnFreshTable,
   applyChange,
   expectProblem,
+  getAs,
   seededApi,
   seedWorld,
   send,
@@ -56,11 +57,7 @@ describe('PUT and GET /v1/organisations/{organisationId}', () => {
     expect(replaced.status).toBe(200);
     expect(OrganisationWriteResultSchema.parse(await replaced.json()).version).toBe(2);
 
-    const read = await send(
-      api.app,
-      { method: 'GET', path: '/v1/organisations/org-a' },
-      api.tokens.service,
-    );
+    const read = await getAs(api, '/v1/organisations/org-a', 'service');
     expect(read.status).toBe(200);
     expect(OrganisationViewSchema.parse(await read.json()).routes).toEqual([
       'safe-room',
@@ -203,11 +200,7 @@ describe('GET /v1/researchers/{researcherId}/notifications', () => {
     await applyChange(api.ctx, second.changeId);
 
     // Act
-    const inbox = await send(
-      api.app,
-      { method: 'GET', path: '/v1/researchers/r-own/notifications' },
-      api.tokens['researcher-own'],
-    );
+    const inbox = await getAs(api, '/v1/researchers/r-own/notifications', 'researcher-own');
 
     // Assert
     expect(inbox.status).toBe(200);
@@ -222,25 +215,13 @@ describe('GET /v1/researchers/{researcherId}/notifications', () => {
       remainingRoutes: ['safe-room', 'safepod'],
     });
     await expectProblem(
-      await send(
-        api.app,
-        { method: 'GET', path: '/v1/researchers/r-own/notifications' },
-        api.tokens['researcher-other'],
-      ),
+      await getAs(api, '/v1/researchers/r-own/notifications', 'researcher-other'),
       403,
     );
-    const others = await send(
-      api.app,
-      { method: 'GET', path: '/v1/researchers/r-other/notifications' },
-      api.tokens['researcher-other'],
-    );
+    const others = await getAs(api, '/v1/researchers/r-other/notifications', 'researcher-other');
     expect(NotificationPageSchema.parse(await others.json()).items).toEqual([]);
 
-    const change = await send(
-      api.app,
-      { method: 'GET', path: `/v1/changes/${second.changeId}` },
-      api.tokens.service,
-    );
+    const change = await getAs(api, `/v1/changes/${second.changeId}`, 'service');
     expect(ChangeRecordSchema.parse(await change.json())).toMatchObject({
       status: 'applied',
       affectedProjects: 1,
@@ -260,20 +241,13 @@ describe('GET /v1/changes/{changeId}', () => {
         await asAdmin('PUT', '/v1/organisations/org-change', { name: 'C', agreements: {} })
       ).json(),
     );
-    const res = await send(
-      api.app,
-      { method: 'GET', path: `/v1/changes/${write.changeId}` },
-      api.tokens['researcher-other'],
-    );
+    const res = await getAs(api, `/v1/changes/${write.changeId}`, 'researcher-other');
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
     expect(Object.keys(body).sort()).toEqual(
       ['affectedProjects', 'changeId', 'createdAt', 'kind', 'notifications', 'status'].sort(),
     );
     expect(body.status).toBe('pending');
-    await expectProblem(
-      await send(api.app, { method: 'GET', path: '/v1/changes/no-such-change' }, api.tokens.editor),
-      404,
-    );
+    await expectProblem(await getAs(api, '/v1/changes/no-such-change', 'editor'), 404);
   });
 });

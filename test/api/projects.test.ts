@@ -21,6 +21,7 @@ import {
   applyChange,
   captureLogs,
   expectProblem,
+  getAs,
   SECRET,
   seededApi,
   send,
@@ -110,11 +111,7 @@ describe('PUT and DELETE /v1/projects/{projectId}/researchers/{researcherId}', (
 
 describe('GET /v1/projects/{projectId}/access', () => {
   it('returns the summary with exactly the fields of the contract', async () => {
-    const res = await send(
-      api.app,
-      { method: 'GET', path: '/v1/projects/p-1/access' },
-      api.tokens.service,
-    );
+    const res = await getAs(api, '/v1/projects/p-1/access', 'service');
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
     expect(Object.keys(body).sort()).toEqual(
@@ -169,32 +166,14 @@ describe('GET /v1/projects/{projectId}/access', () => {
   });
 
   it('answers 404 for an unknown project and 403 to a researcher who is not a member', async () => {
-    await expectProblem(
-      await send(
-        api.app,
-        { method: 'GET', path: '/v1/projects/p-none/access' },
-        api.tokens.service,
-      ),
-      404,
-    );
-    await expectProblem(
-      await send(
-        api.app,
-        { method: 'GET', path: '/v1/projects/p-1/access' },
-        api.tokens['researcher-other'],
-      ),
-      403,
-    );
+    await expectProblem(await getAs(api, '/v1/projects/p-none/access', 'service'), 404);
+    await expectProblem(await getAs(api, '/v1/projects/p-1/access', 'researcher-other'), 403);
   });
 });
 
 describe('GET /v1/projects/{projectId}/researchers/{researcherId}/access', () => {
   it('gives a member the permitted routes', async () => {
-    const res = await send(
-      api.app,
-      { method: 'GET', path: '/v1/projects/p-1/researchers/r-own/access' },
-      api.tokens['researcher-own'],
-    );
+    const res = await getAs(api, '/v1/projects/p-1/researchers/r-own/access', 'researcher-own');
     expect(res.status).toBe(200);
     expect(ResearcherAccessSchema.parse(await res.json())).toEqual({
       projectId: 'p-1',
@@ -206,11 +185,7 @@ describe('GET /v1/projects/{projectId}/researchers/{researcherId}/access', () =>
   });
 
   it('gives a non-member no routes, each denied with not-a-member first', async () => {
-    const res = await send(
-      api.app,
-      { method: 'GET', path: '/v1/projects/p-1/researchers/r-other/access' },
-      api.tokens.service,
-    );
+    const res = await getAs(api, '/v1/projects/p-1/researchers/r-other/access', 'service');
     const body = ResearcherAccessSchema.parse(await res.json());
     expect(body.routes).toEqual([]);
     expect(body.denied.map((d) => d.route)).toEqual([
@@ -224,19 +199,11 @@ describe('GET /v1/projects/{projectId}/researchers/{researcherId}/access', () =>
 
   it('answers 404 for an unknown project or researcher', async () => {
     await expectProblem(
-      await send(
-        api.app,
-        { method: 'GET', path: '/v1/projects/p-none/researchers/r-own/access' },
-        api.tokens.admin,
-      ),
+      await getAs(api, '/v1/projects/p-none/researchers/r-own/access', 'admin'),
       404,
     );
     await expectProblem(
-      await send(
-        api.app,
-        { method: 'GET', path: '/v1/projects/p-1/researchers/r-none/access' },
-        api.tokens.admin,
-      ),
+      await getAs(api, '/v1/projects/p-1/researchers/r-none/access', 'admin'),
       404,
     );
   });
@@ -287,11 +254,7 @@ describe('the worked examples of the guidance, through HTTP', () => {
   const routesOf = async (projectId: string, researcherId: string) =>
     ResearcherAccessSchema.parse(
       await (
-        await send(
-          api.app,
-          { method: 'GET', path: `/v1/projects/${projectId}/researchers/${researcherId}/access` },
-          api.tokens.service,
-        )
+        await getAs(api, `/v1/projects/${projectId}/researchers/${researcherId}/access`, 'service')
       ).json(),
     ).routes;
 

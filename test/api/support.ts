@@ -131,6 +131,11 @@ export function send(
   return Promise.resolve(app.request(spec.path, { method: spec.method, headers, body }));
 }
 
+/** `GET path` as `caller`. */
+export function getAs(api: Api, path: string, caller: Caller): Promise<Response> {
+  return send(api.app, { method: 'GET', path }, api.tokens[caller]);
+}
+
 /** Every item of the table, sorted, as comparable text. */
 export async function snapshot(ctx: StoreContext): Promise<string[]> {
   const items: string[] = [];

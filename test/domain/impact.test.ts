@@ -22,6 +22,7 @@ import {
 import {
   aMember,
   anAccreditation,
+  aocLossImpact,
   arbClassification,
   arbDatasets,
   arbMembers,
@@ -107,25 +108,7 @@ describe('previewImpact', () => {
     );
 
     // Assert
-    expect(impact).toEqual({
-      datasetId: CHANGED,
-      fromLevel: 3,
-      toLevel: 1,
-      projects: [
-        { projectId: 'census-linkage', fromLevel: 3, toLevel: 1, fromStatus: 'ok', toStatus: 'ok' },
-      ],
-      narrowed: [
-        {
-          researcherId: 'connected',
-          projectId: 'census-linkage',
-          removedRoutes: ['aoc-office', 'aoc-remote'],
-          remainingRoutes: ['safe-room', 'safepod'],
-        },
-      ],
-      truncated: false,
-      projectCount: 1,
-      narrowedCount: 1,
-    });
+    expect(impact).toEqual(aocLossImpact(CHANGED, 'census-linkage', 'connected'));
   });
 
   it('lists at most `limit` entries of each kind, says so, and keeps the full counts', () => {

@@ -22,7 +22,7 @@ import {
   ResearcherAccessSchema,
   ResearcherPutBodySchema,
 } from '../../schemas/index.js';
-import { fieldProblems } from '../support/factories.js';
+import { aocLossImpact, fieldProblems } from '../support/factories.js';
 
 const STAMP = '2026-03-15T12:00:00.000Z';
 
@@ -238,27 +238,9 @@ describe('responses', () => {
   });
 
   it('accepts a valid impact preview', () => {
-    expect(
-      fieldProblems(ImpactSchema, {
-        datasetId: 'ashe-2024',
-        fromLevel: 3,
-        toLevel: 1,
-        projects: [
-          { projectId: 'labour-flows', fromLevel: 3, toLevel: 1, fromStatus: 'ok', toStatus: 'ok' },
-        ],
-        narrowed: [
-          {
-            researcherId: 'ada',
-            projectId: 'labour-flows',
-            removedRoutes: ['aoc-office', 'aoc-remote'],
-            remainingRoutes: ['safe-room', 'safepod'],
-          },
-        ],
-        truncated: false,
-        projectCount: 1,
-        narrowedCount: 1,
-      }),
-    ).toEqual([]);
+    expect(fieldProblems(ImpactSchema, aocLossImpact('ashe-2024', 'labour-flows', 'ada'))).toEqual(
+      [],
+    );
   });
 
   it('rejects a preview that lists more than 1,000 projects', () => {

@@ -47,7 +47,11 @@ describe('advancing a link to a newer dataset version', () => {
       const id = `same-${level}`;
       await aLink(id, level);
       // Act
-      const moved = await advanceLinkVersion(ctx, `${id}-p`, `${id}-d`, level, 2);
+      const moved = await advanceLinkVersion(ctx, `${id}-p`, {
+        datasetId: `${id}-d`,
+        accessLevel: level,
+        datasetVersion: 2,
+      });
       // Assert
       expect(moved).toBe(true);
       expect(await linkOf(id)).toEqual([{ accessLevel: level, datasetVersion: 2 }]);
@@ -63,7 +67,11 @@ describe('advancing a link to a newer dataset version', () => {
     const id = `other-${held}-${read}`;
     await aLink(id, held);
     // Act
-    const moved = await advanceLinkVersion(ctx, `${id}-p`, `${id}-d`, read, 2);
+    const moved = await advanceLinkVersion(ctx, `${id}-p`, {
+      datasetId: `${id}-d`,
+      accessLevel: read,
+      datasetVersion: 2,
+    });
     // Assert
     expect(moved).toBe(false);
     expect(await linkOf(id)).toEqual([{ accessLevel: held, datasetVersion: 1 }]);
@@ -73,8 +81,20 @@ describe('advancing a link to a newer dataset version', () => {
     // Arrange
     await aLink('newer', 2);
     // Act and Assert
-    expect(await advanceLinkVersion(ctx, 'newer-p', 'newer-d', 2, 1)).toBe(false);
-    expect(await advanceLinkVersion(ctx, 'newer-p', 'missing-d', 2, 2)).toBe(false);
+    expect(
+      await advanceLinkVersion(ctx, 'newer-p', {
+        datasetId: 'newer-d',
+        accessLevel: 2,
+        datasetVersion: 1,
+      }),
+    ).toBe(false);
+    expect(
+      await advanceLinkVersion(ctx, 'newer-p', {
+        datasetId: 'missing-d',
+        accessLevel: 2,
+        datasetVersion: 2,
+      }),
+    ).toBe(false);
     expect(await linkOf('newer')).toEqual([{ accessLevel: 2, datasetVersion: 1 }]);
   });
 });

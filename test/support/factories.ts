@@ -15,6 +15,7 @@ import {
   type Agreements,
   type Cause,
   type Classification,
+  type Impact,
   type ProjectSummary,
   ROUTES,
   type Route,
@@ -22,6 +23,31 @@ import {
 
 /** Every property runs at least this many times (the README's Contributing section). */
 export const PROPERTY_RUNS = { numRuns: 1000 } as const;
+
+/**
+ * The preview of a dataset going from level 3 to 1 on one project with one
+ * fully connected member: the project's level follows, and the member loses
+ * both AOC routes.
+ */
+export function aocLossImpact(datasetId: string, projectId: string, researcherId: string): Impact {
+  return {
+    datasetId,
+    fromLevel: 3,
+    toLevel: 1,
+    projects: [{ projectId, fromLevel: 3, toLevel: 1, fromStatus: 'ok', toStatus: 'ok' }],
+    narrowed: [
+      {
+        researcherId,
+        projectId,
+        removedRoutes: ['aoc-office', 'aoc-remote'],
+        remainingRoutes: ['safe-room', 'safepod'],
+      },
+    ],
+    truncated: false,
+    projectCount: 1,
+    narrowedCount: 1,
+  };
+}
 
 /** The clock of the unit tests. */
 export const NOW = new Date('2026-03-15T12:00:00.000Z');

@@ -4,12 +4,13 @@
  * of its own and names every entity it touches can check the invariants of
  * its part alone, at a cost that does not grow with the table.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { collect } from '../../../functions/commons/index.js';
 import { snapshotOf, type TableSnapshot } from '../../../functions/reconcile/index.js';
 import {
   auditPartition,
   batchGet,
   keys,
+  queryPartition,
   type StoreContext,
 } from '../../../functions/store/index.js';
 
@@ -19,25 +20,6 @@ export interface Scope {
   readonly projects?: readonly string[];
   readonly researchers?: readonly string[];
   readonly organisations?: readonly string[];
-}
-
-async function partition(ctx: StoreContext, pk: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await ctx.doc.send(
-      new QueryCommand({
-        TableName: ctx.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(out.Items ?? []));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return items;
 }
 
 /** Every item of the scope: its entities' partitions, their audit entries, and the changes they name. */
@@ -52,7 +34,12 @@ export async function scopedItems(
     ...(scope.organisations ?? []).map((id) => keys.organisation(id).pk),
   ];
   const items = (
-    await Promise.all(pks.flatMap((pk) => [partition(ctx, pk), partition(ctx, auditPartition(pk))]))
+    await Promise.all(
+      pks.flatMap((pk) => [
+        collect(queryPartition(ctx, pk)),
+        collect(queryPartition(ctx, auditPartition(pk))),
+      ]),
+    )
   ).flat();
   const changeIds = new Set(
     items.flatMap((i) => (typeof i.changeId === 'string' ? [i.changeId] : [])),
