@@ -13,11 +13,10 @@ import {
   type ApiLogger,
   apiGatewayAuthenticator,
   createApp,
-  localJwtAuthenticator,
   SERVICE_SCOPE,
-  signLocalToken,
 } from '../functions/api/index.js';
 import { getSummary, keys, type StoreContext } from '../functions/store/index.js';
+import { localJwtAuthenticator, signLocalToken } from '../local/auth.js';
 import { dynamoClients, ensureTable } from '../local/table-setup.js';
 import { type Log, percentile, RequestCounter, round } from './metrics.js';
 import { seedCatalogue } from './seed.js';

@@ -8,16 +8,16 @@
 import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
+import { createApp } from '../functions/api/index.js';
+import { logger } from '../functions/commons/index.js';
+import { contactsFromEnv } from '../functions/handlers/runtime.js';
+import { TABLE } from '../functions/store/index.js';
 import {
-  createApp,
   DEFAULT_LOCAL_JWT_SECRET,
   localJwtAuthenticator,
   localJwtSecretFromEnv,
   signLocalToken,
-} from '../functions/api/index.js';
-import { logger } from '../functions/commons/index.js';
-import { contactsFromEnv } from '../functions/handlers/runtime.js';
-import { TABLE } from '../functions/store/index.js';
+} from './auth.js';
 import { asApi, recordingDirFromEnv } from './aws-calls.js';
 import { FileCheckpointStore } from './checkpoints.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';

@@ -1,5 +1,6 @@
 /** `npm run token -- <role> [researcherId]`: prints a local bearer token for one role. */
-import { ROLES, type Role, signLocalToken } from '../functions/api/index.js';
+import { ROLES, type Role } from '../functions/api/index.js';
+import { signLocalToken } from './auth.js';
 
 const [role, researcherId] = process.argv.slice(2);
 

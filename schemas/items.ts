@@ -49,7 +49,6 @@ export const StandingSchema = z.object({
   organisationId: IdSchema,
   accreditation: AccreditationSchema,
 });
-export type Standing = z.infer<typeof StandingSchema>;
 
 /**
  * A change record as stored: the public record plus who made it, its

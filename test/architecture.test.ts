@@ -1,8 +1,10 @@
 /**
- * The access rules stay pure: every file of `functions/domain/` imports only
- * other domain files and the schemas, by relative path; the schemas, which the
- * domain reaches, import only each other and `zod`. No I/O, no AWS, no Node
- * built-ins can creep in.
+ * The layers of docs/architecture.md, enforced on every import of every
+ * source file: static and type imports, re-exports, dynamic imports and
+ * require. Each layer may import only the layers below it, by relative path,
+ * and only the packages listed for it; the domain stays pure (no I/O, no AWS,
+ * no Node built-ins), and nothing that is deployed imports the local runtime,
+ * the bench, the CDK app or the tests.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -11,8 +13,58 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const DOMAIN = join(ROOT, 'functions', 'domain');
-const SCHEMAS = join(ROOT, 'schemas');
+
+/** A layer: the folders it may import from (besides its own) and the packages it may use. */
+interface Layer {
+  readonly may: readonly string[];
+  /** Package names (`@scope/name` or `name`, `node:` built-ins included); `'*'` for any. */
+  readonly packages: readonly string[] | '*';
+}
+
+const CORE = ['schemas', 'functions/domain', 'functions/commons'];
+const STORE = [...CORE, 'functions/store'];
+const FUNCTIONS = [
+  ...STORE,
+  'functions/propagation',
+  'functions/notify',
+  'functions/reconcile',
+  'functions/adapters',
+  'functions/api',
+  'functions/handlers',
+];
+
+/** The layer graph, bottom first: domain ← store ← propagation/notify/reconcile ← api ← handlers. */
+const LAYERS: Record<string, Layer> = {
+  schemas: { may: [], packages: ['zod'] },
+  'functions/domain': { may: ['schemas'], packages: [] },
+  'functions/commons': { may: [], packages: ['@aws-lambda-powertools/logger'] },
+  'functions/store': {
+    may: CORE,
+    packages: ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', 'node:crypto', 'zod'],
+  },
+  'functions/propagation': { may: STORE, packages: [] },
+  'functions/notify': { may: STORE, packages: [] },
+  'functions/reconcile': { may: STORE, packages: ['@aws-sdk/lib-dynamodb'] },
+  'functions/adapters': {
+    may: [...CORE, 'functions/notify'],
+    packages: ['@aws-sdk/client-eventbridge', '@aws-sdk/client-sesv2'],
+  },
+  'functions/api': {
+    may: [...STORE, 'functions/propagation', 'functions/notify', 'functions/reconcile'],
+    packages: ['@hono/zod-openapi', 'hono', 'node:crypto', 'zod'],
+  },
+  'functions/handlers': { may: FUNCTIONS, packages: '*' },
+  // Above the deployed code: the local runtime, the CDK app and the bench.
+  local: { may: FUNCTIONS, packages: '*' },
+  cdk: { may: FUNCTIONS, packages: '*' },
+  bench: { may: [...FUNCTIONS, 'local', 'cdk'], packages: '*' },
+};
+
+/** The layer a path is in: `functions/<folder>` or the top-level folder. */
+function layerOf(path: string): string {
+  const [top, second] = relative(ROOT, path).split(sep);
+  return top === 'functions' && second !== undefined ? `functions/${second}` : (top ?? '');
+}
 
 /** Every TypeScript source file under `dir`, recursively. */
 function sourceFiles(dir: string): string[] {
@@ -29,10 +81,10 @@ function importSpecifiers(source: string): string[] {
   return ts.preProcessFile(source, true, true).importedFiles.map((f) => f.fileName);
 }
 
-/** Whether `path` is `folder` or inside it. */
-function isInside(path: string, folder: string): boolean {
-  const rel = relative(folder, path);
-  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !rel.includes(':'));
+/** The package a bare specifier names: `@scope/name`, `name` or `node:x`. */
+function packageOf(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier);
 }
 
 /** The source file a relative NodeNext specifier (`./x.js`) points at, if it exists. */
@@ -42,59 +94,55 @@ function resolveSource(fromFile: string, specifier: string): string | undefined 
   return candidates.find((c) => existsSync(c) && c.endsWith('ts'));
 }
 
-/** What is wrong with one import of `file`, or undefined when it is allowed. */
-function importProblem(
-  file: string,
-  specifier: string,
-  allowedFolders: readonly string[],
-  allowedPackages: readonly string[],
-): string | undefined {
+/** What is wrong with one import of `file`, or undefined when its layer allows it. */
+function importProblem(file: string, specifier: string): string | undefined {
+  const from = layerOf(file);
+  const layer = LAYERS[from];
   const where = `${relative(ROOT, file)} imports '${specifier}'`;
-  if (allowedPackages.includes(specifier)) return undefined;
+  if (!layer) return `${where}: ${from} is not a layer of docs/architecture.md`;
   if (!specifier.startsWith('./') && !specifier.startsWith('../')) {
-    return `${where}: not a relative import`;
+    const name = packageOf(specifier);
+    if (layer.packages === '*' || layer.packages.includes(name)) return undefined;
+    return `${where}: ${from} may not use the package '${name}'`;
   }
-  const target = resolve(dirname(file), specifier);
-  if (!allowedFolders.some((folder) => isInside(target, folder))) {
-    return `${where}: resolves outside ${allowedFolders.map((f) => relative(ROOT, f)).join(' and ')}`;
-  }
-  if (resolveSource(file, specifier) === undefined) return `${where}: no such source file`;
+  const target = resolveSource(file, specifier);
+  if (target === undefined) return `${where}: no such source file`;
+  const to = layerOf(target);
+  if (to !== from && !layer.may.includes(to)) return `${where}: ${from} may not import ${to}`;
   return undefined;
 }
 
-function problemsIn(
-  folder: string,
-  allowedFolders: readonly string[],
-  allowedPackages: readonly string[],
-): string[] {
-  return sourceFiles(folder).flatMap((file) =>
-    importSpecifiers(readFileSync(file, 'utf8')).flatMap(
-      (specifier) => importProblem(file, specifier, allowedFolders, allowedPackages) ?? [],
+/** Every forbidden import under the given top-level folders. */
+function problemsIn(...folders: string[]): string[] {
+  return folders.flatMap((folder) =>
+    sourceFiles(join(ROOT, folder)).flatMap((file) =>
+      importSpecifiers(readFileSync(file, 'utf8')).flatMap(
+        (specifier) => importProblem(file, specifier) ?? [],
+      ),
     ),
   );
 }
 
 describe('architecture', () => {
-  it('finds the domain files and their imports', () => {
-    // Guards the checks below against passing because they read nothing.
-    const files = sourceFiles(DOMAIN);
-    expect(files.length).toBeGreaterThan(0);
+  it('finds every layer with files and imports in it', () => {
+    // Guards the check below against passing because it read nothing.
+    const files = ['schemas', 'functions', 'local', 'cdk', 'bench'].flatMap((f) =>
+      sourceFiles(join(ROOT, f)),
+    );
+    const seen = new Set(files.map(layerOf));
+    expect([...seen].sort()).toEqual(Object.keys(LAYERS).sort());
     expect(files.flatMap((f) => importSpecifiers(readFileSync(f, 'utf8'))).length).toBeGreaterThan(
-      0,
+      500,
     );
   });
 
-  it('imports in functions/domain only relative paths inside functions/domain and schemas', () => {
-    expect(problemsIn(DOMAIN, [DOMAIN, SCHEMAS], [])).toEqual([]);
+  it('imports in every layer only from the layers below it and its own packages', () => {
+    expect(problemsIn('schemas', 'functions', 'local', 'cdk', 'bench')).toEqual([]);
   });
 
-  it('imports in schemas only zod and relative paths inside schemas', () => {
-    expect(problemsIn(SCHEMAS, [SCHEMAS], ['zod'])).toEqual([]);
-  });
-
-  it('flags every kind of forbidden import', () => {
+  it('flags every kind of forbidden import in the domain', () => {
     // Arrange: a domain file that reaches for everything it must not.
-    const file = join(DOMAIN, 'example.ts');
+    const file = join(ROOT, 'functions', 'domain', 'example.ts');
     const source = [
       "import { readFileSync } from 'node:fs';",
       "import type { Handler } from 'aws-lambda';",
@@ -109,10 +157,7 @@ describe('architecture', () => {
 
     // Act
     const flagged = Object.fromEntries(
-      importSpecifiers(source).map((s) => [
-        s,
-        importProblem(file, s, [DOMAIN, SCHEMAS], []) !== undefined,
-      ]),
+      importSpecifiers(source).map((s) => [s, importProblem(file, s) !== undefined]),
     );
 
     // Assert
@@ -127,5 +172,27 @@ describe('architecture', () => {
       './routes.js': false,
       './no-such-file.js': true,
     });
+  });
+
+  it('flags an import upwards or sideways between layers', () => {
+    const at = (layer: string) => join(ROOT, layer, 'example.ts');
+    expect(importProblem(at('functions/store'), '../api/index.js')).toBe(
+      "functions/store/example.ts imports '../api/index.js': functions/store may not import functions/api",
+    );
+    expect(importProblem(at('functions/api'), '../handlers/runtime.js')).toMatch(
+      /functions\/api may not import functions\/handlers/,
+    );
+    expect(importProblem(at('functions/api'), '../../local/auth.js')).toMatch(
+      /functions\/api may not import local/,
+    );
+    expect(importProblem(at('functions/propagation'), '../notify/index.js')).toMatch(
+      /functions\/propagation may not import functions\/notify/,
+    );
+    expect(importProblem(at('functions/handlers'), '../../bench/run.js')).toMatch(
+      /functions\/handlers may not import bench/,
+    );
+    expect(importProblem(at('functions/store'), 'hono')).toMatch(/may not use the package 'hono'/);
+    expect(importProblem(at('local'), '../functions/api/index.js')).toBeUndefined();
+    expect(importProblem(at('functions/handlers'), '../api/index.js')).toBeUndefined();
   });
 });

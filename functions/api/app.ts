@@ -76,7 +76,7 @@ function errorSummary(err: unknown): Record<string, unknown> {
 
 /**
  * Builds the API. `deps.ctx` is the table, `deps.auth` how callers are
- * authenticated (`localJwtAuthenticator` locally and in tests,
+ * authenticated (`localJwtAuthenticator` of `local/auth.ts` locally and in tests,
  * `apiGatewayAuthenticator` in AWS).
  */
 export function createApp(deps: ApiDeps): ApiApp {

@@ -11,7 +11,6 @@ import type {
 } from '../../schemas/index.js';
 import { mapLimit } from '../commons/index.js';
 import { type AccessContext, decideRoutes, denyReasons, previewImpact } from '../domain/index.js';
-import { loadStandings } from '../propagation/index.js';
 import {
   getDataset,
   getOrganisation,
@@ -19,6 +18,7 @@ import {
   getSummary,
   isMember,
   listProjectsOfDataset,
+  loadStandings,
   NotFoundError,
   readProjectPartition,
   type StoreContext,

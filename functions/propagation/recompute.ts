@@ -7,17 +7,18 @@ import {
   summariseProject,
 } from '../domain/index.js';
 import {
+  type AgreementsCache,
   advanceLinkVersion,
   claimNotification,
   type LinkLevel,
   LOST,
+  loadStandings,
   notificationIdOf,
   optimisticWrite,
   readProjectPartition,
   writeSummary,
 } from '../store/index.js';
 import type { PropagationContext } from './context.js';
-import { type AgreementsCache, loadStandings } from './standing.js';
 
 /** What recomputing one project did. */
 export interface RecomputeResult {

@@ -1,9 +1,13 @@
 import type { ChangeItem } from '../../schemas/index.js';
 import { mapLimit } from '../commons/index.js';
-import { completePage, getChangeItem, listProjectsOfDataset } from '../store/index.js';
+import {
+  type AgreementsCache,
+  completePage,
+  getChangeItem,
+  listProjectsOfDataset,
+} from '../store/index.js';
 import type { PropagationContext } from './context.js';
 import { recomputeProject } from './recompute.js';
-import type { AgreementsCache } from './standing.js';
 import {
   type Progress,
   propagateOrganisationPage,

@@ -23,10 +23,10 @@ import {
   keys,
   listProjectsOfResearcher,
   listResearchersOfOrganisation,
+  loadResearchers,
   notificationIdOf,
 } from '../store/index.js';
 import type { PropagationContext } from './context.js';
-import { loadResearchers } from './standing.js';
 
 /** One side (before or after) of a change to a researcher's own standing. */
 interface Side {

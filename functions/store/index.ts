@@ -16,6 +16,7 @@ export * from './projects.js';
 export * from './propagation.js';
 export * from './read.js';
 export * from './scan.js';
+export * from './standings.js';
 export * from './table.js';
 export * from './tx.js';
 export * from './write.js';

@@ -2,7 +2,6 @@ import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Notification, NotificationSchema } from '../../schemas/index.js';
 import type { StoreContext } from './context.js';
 import { keys, prefixes } from './keys.js';
-import { getParsed } from './read.js';
 import { isConditionFailure } from './tx.js';
 
 /** The conditional `Put` that claims the one notification of (change, researcher, project). */
@@ -32,21 +31,6 @@ export async function claimNotification(ctx: StoreContext, n: Notification): Pro
     if (isConditionFailure(err)) return false;
     throw err;
   }
-}
-
-/** One notification by its key, or `undefined`. */
-export async function getNotification(
-  ctx: StoreContext,
-  researcherId: string,
-  changeId: string,
-  projectId: string,
-): Promise<Notification | undefined> {
-  return getParsed(
-    ctx,
-    keys.notification(researcherId, changeId, projectId),
-    NotificationSchema,
-    true,
-  );
 }
 
 /** A researcher's notifications, newest first (change ids sort by time). */

@@ -10,8 +10,8 @@ import {
   createApp,
   parseGroups,
   principalFromClaims,
-  signLocalToken,
 } from '../../functions/api/index.js';
+import { signLocalToken } from '../../local/auth.js';
 import { validated } from '../support/openapi-responses.js';
 import {
   apiOnFreshTable,

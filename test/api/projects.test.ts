@@ -5,8 +5,9 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createApp, localJwtAuthenticator } from '../../functions/api/index.js';
+import { createApp } from '../../functions/api/index.js';
 import { isMember } from '../../functions/store/index.js';
+import { localJwtAuthenticator } from '../../local/auth.js';
 import {
   AccessCheckResponseSchema,
   ProjectAccessSchema,

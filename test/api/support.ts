@@ -4,14 +4,10 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, expect } from 'vitest';
-import {
-  type ApiLogger,
-  createApp,
-  localJwtAuthenticator,
-  signLocalToken,
-} from '../../functions/api/index.js';
+import { type ApiLogger, createApp } from '../../functions/api/index.js';
 import { runChangePage } from '../../functions/propagation/index.js';
 import { getChangeItem, keys, type StoreContext, scanTable } from '../../functions/store/index.js';
+import { localJwtAuthenticator, signLocalToken } from '../../local/auth.js';
 import { asApi, invocation } from '../../local/aws-calls.js';
 import { CursorItemSchema, ProblemSchema } from '../../schemas/index.js';
 import { awsCallsDir, freshTable } from '../support/dynamo.js';

@@ -5,7 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signLocalToken } from '../../functions/api/index.js';
+import { signLocalToken } from '../../local/auth.js';
 import { killGroup, type NpmStart, startNpm } from '../support/npm-start.js';
 
 const SECRET = 'e2e-secret';

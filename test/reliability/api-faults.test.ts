@@ -10,7 +10,7 @@
  * have gone through completely, exactly once, and propagate.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiApp, createApp, localJwtAuthenticator } from '../../functions/api/index.js';
+import { type ApiApp, createApp } from '../../functions/api/index.js';
 import { logger } from '../../functions/commons/index.js';
 import { checkSnapshot } from '../../functions/reconcile/index.js';
 import {
@@ -19,6 +19,7 @@ import {
   putProject,
   type StoreContext,
 } from '../../functions/store/index.js';
+import { localJwtAuthenticator } from '../../local/auth.js';
 import { ProblemSchema } from '../../schemas/index.js';
 import { captureLogs, type RequestSpec, SECRET, send, tokensFor } from '../api/support.js';
 import { fullAoc, officeAoc } from '../support/factories.js';

@@ -26,10 +26,10 @@ import {
   ROUTE_IDS,
   type RouteId,
   ruleOf,
-  signLocalToken,
 } from '../../functions/api/index.js';
 import { logger } from '../../functions/commons/index.js';
 import type { StoreContext } from '../../functions/store/index.js';
+import { signLocalToken } from '../../local/auth.js';
 import {
   AccessCheckRequestSchema,
   AccessLevelChangeBodySchema,

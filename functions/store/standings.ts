@@ -6,7 +6,9 @@ import {
   ResearcherSchema,
 } from '../../schemas/index.js';
 import type { MemberStanding } from '../domain/index.js';
-import { batchGet, keys, type StoreContext } from '../store/index.js';
+import { batchGet } from './batch.js';
+import type { StoreContext } from './context.js';
+import { keys } from './keys.js';
 
 /**
  * Organisations' agreements already read (or being read) during one unit of
