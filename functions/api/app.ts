@@ -3,9 +3,9 @@
  * `hono/aws-lambda` behind API Gateway and by `@hono/node-server` locally.
  *
  * Every request passes, in order: the request log (request id, one line on
- * the way out), 405 detection, the 1 MiB body limit, authentication and
- * authorization from the route table, then the route's own validators and
- * handler. Every error leaves as `application/problem+json`.
+ * the way out), 405 detection, the 1 MiB body limit, authentication, then
+ * the route's own guard (the roles it declares beside its definition), its
+ * validators and its handler. Every error leaves as `application/problem+json`.
  */
 import { randomUUID } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
@@ -14,7 +14,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { matchedRoutes } from 'hono/route';
 import { isRecord, logger as sharedLogger } from '../commons/index.js';
-import { authorize } from './authorization.js';
+import { authenticate } from './authorization.js';
 import {
   ApiProblem,
   fieldErrors,
@@ -114,7 +114,7 @@ export function createApp(deps: ApiDeps): ApiApp {
       },
     }),
   );
-  app.use('*', authorize(deps.auth, deps.ctx));
+  app.use('*', authenticate(deps.auth, deps.ctx));
 
   registerMetaRoutes(app);
   registerDatasetRoutes(app, deps.ctx);

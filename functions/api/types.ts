@@ -27,6 +27,8 @@ export interface ApiEnv {
     requestId: string;
     /** The authenticated caller; set on every route that is not public. */
     principal: Principal;
+    /** Whether a researcher is a member of a project (the table's answer); set with `principal`. */
+    isMember: (projectId: string, researcherId: string) => Promise<boolean>;
   };
 }
 

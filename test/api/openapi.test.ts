@@ -5,7 +5,8 @@
  */
 import type { LambdaEvent } from 'hono/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ApiApp, ROUTE_IDS, ruleOf } from '../../functions/api/index.js';
+import type { ApiApp } from '../../functions/api/index.js';
+import { ROUTE_IDS, ruleOf } from '../support/routes.js';
 import { apiOnFreshTable } from './support.js';
 
 let app: ApiApp;

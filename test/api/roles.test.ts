@@ -1,19 +1,10 @@
 /**
- * Every route against every caller (docs/api.md): the route
- * table agrees with the design's "who" column, every registered route has a
- * rule, and each caller gets 2xx, 401 or 403 exactly as the table says.
+ * Every route against every caller (docs/api.md): the rules the routes
+ * declare agree with the design's "who" column, every registered route has a
+ * rule, and each caller gets 2xx, 401 or 403 exactly as its rule says.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ApiApp,
-  decide,
-  honoPath,
-  ROUTE_IDS,
-  ROUTE_RULES,
-  type RouteId,
-  type RouteRule,
-  ruleOf,
-} from '../../functions/api/index.js';
+import { type ApiApp, decide, type RouteRule, routeRules } from '../../functions/api/index.js';
 import {
   addMember,
   getDataset,
@@ -21,6 +12,7 @@ import {
   putProject,
   type StoreContext,
 } from '../../functions/store/index.js';
+import { RULES } from '../support/routes.js';
 import { aDataset } from '../support/seed.js';
 import {
   apiOnFreshTable,
@@ -39,7 +31,7 @@ import {
  * callers that may use each route. `researcher-own` is a member of `p-1`
  * and the researcher the paths below name; `researcher-other` is neither.
  */
-const DESIGN_WHO: Record<RouteId, readonly Caller[]> = {
+const DESIGN_WHO: Record<string, readonly Caller[]> = {
   health: CALLERS,
   getOpenApiDocument: CALLERS,
   getApiReference: CALLERS,
@@ -77,7 +69,7 @@ async function ensureDataset(ctx: StoreContext, id: string, level: 0 | 1 | 2 | 3
 
 /** A valid request for each route, and what must exist before it is sent. */
 const CASES: Record<
-  RouteId,
+  string,
   { arrange?: (w: World) => Promise<void>; request: (w: World) => RequestSpec }
 > = {
   health: { request: () => ({ method: 'GET', path: '/health' }) },
@@ -188,8 +180,8 @@ const CASES: Record<
   getChange: { request: ({ changeId }) => ({ method: 'GET', path: `/v1/changes/${changeId}` }) },
 };
 
-/** What the route table says a caller gets: allowed, 401 or 403. */
-function expectedFromTable(rule: RouteRule, caller: Caller): 'allowed' | 401 | 403 {
+/** What a route's rule says a caller gets: allowed, 401 or 403. */
+function expectedFromRule(rule: RouteRule, caller: Caller): 'allowed' | 401 | 403 {
   if (rule.public) return 'allowed';
   if (caller === 'none') return 401;
   const researcherId =
@@ -209,21 +201,35 @@ function expectedFromTable(rule: RouteRule, caller: Caller): 'allowed' | 401 | 4
   return decision === 'allow' ? 'allowed' : 403;
 }
 
-describe('the route table', () => {
-  it.each(ROUTE_IDS)('%s allows exactly the callers of the design', (id) => {
-    const allowed = CALLERS.filter((caller) => expectedFromTable(ruleOf(id), caller) === 'allowed');
-    expect(allowed.sort()).toEqual([...DESIGN_WHO[id]].sort());
+describe('the route rules', () => {
+  it('declare exactly the routes of the design', () => {
+    expect(RULES.map((r) => r.id).sort()).toEqual(Object.keys(DESIGN_WHO).sort());
+    expect(Object.keys(CASES).sort()).toEqual(Object.keys(DESIGN_WHO).sort());
   });
 
-  it('has a rule for every route the app serves, and a route for every rule', async () => {
+  it.each(RULES)('$id allows exactly the callers of the design', (rule) => {
+    const allowed = CALLERS.filter((caller) => expectedFromRule(rule, caller) === 'allowed');
+    expect(allowed.sort()).toEqual([...(DESIGN_WHO[rule.id] ?? [])].sort());
+  });
+
+  it('guard every route the app serves, each with the rule of its own method and path', async () => {
     const { app } = await apiOnFreshTable('api-table');
-    const served = new Set(
-      app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`),
-    );
-    const ruled = new Set(
-      Object.values(ROUTE_RULES).map((r) => `${r.method.toUpperCase()} ${honoPath(r.path)}`),
-    );
-    expect([...served].sort()).toEqual([...ruled].sort());
+    const byRoute = new Map<string, RouteRule[]>();
+    for (const r of app.routes.filter((r) => r.method !== 'ALL')) {
+      const key = `${r.method} ${r.path}`;
+      const rules = byRoute.get(key) ?? [];
+      const rule = routeRules({ routes: [r] })[0];
+      if (rule) rules.push(rule);
+      byRoute.set(key, rules);
+    }
+    for (const [route, rules] of byRoute) {
+      expect(rules.length, route).toBe(1);
+      const [rule] = rules as [RouteRule];
+      expect(`${rule.method.toUpperCase()} ${rule.path.replaceAll(/\{(\w+)\}/g, ':$1')}`).toBe(
+        route,
+      );
+    }
+    expect(byRoute.size).toBe(RULES.length);
   });
 
   it('refuses a route that was added without a rule', async () => {
@@ -247,12 +253,13 @@ describe('every route with every caller', () => {
     tokens = api.tokens;
   });
 
-  const table = ROUTE_IDS.flatMap((id) =>
-    CALLERS.map((caller) => ({ id, caller, expected: expectedFromTable(ruleOf(id), caller) })),
+  const table = RULES.flatMap((rule) =>
+    CALLERS.map((caller) => ({ id: rule.id, caller, expected: expectedFromRule(rule, caller) })),
   );
 
   it.each(table)('$id as $caller → $expected', async ({ id, caller, expected }) => {
     const routeCase = CASES[id];
+    if (!routeCase) throw new Error(`no case for ${id}`);
     await routeCase.arrange?.(world);
     const res = await send(app, routeCase.request(world), tokens[caller]);
     if (expected === 'allowed') {

@@ -17,16 +17,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsFromCsv } from '../../functions/api/imports.js';
-import {
-  type ApiApp,
-  decide,
-  honoPath,
-  MAX_BODY_BYTES,
-  type Principal,
-  ROUTE_IDS,
-  type RouteId,
-  ruleOf,
-} from '../../functions/api/index.js';
+import { type ApiApp, decide, MAX_BODY_BYTES, type Principal } from '../../functions/api/index.js';
 import { logger } from '../../functions/commons/index.js';
 import type { StoreContext } from '../../functions/store/index.js';
 import { signLocalToken } from '../../local/auth.js';
@@ -45,6 +36,7 @@ import {
 } from '../../schemas/index.js';
 import { apiOnFreshTable, OWN_RESEARCHER, SECRET, seedWorld, snapshot } from '../api/support.js';
 import { DEPTH, runs } from '../support/property.js';
+import { honoPath, ROUTE_IDS, ruleOf } from '../support/routes.js';
 
 logger.setLogLevel('SILENT');
 
@@ -91,7 +83,7 @@ const TARGETS = {
       accreditation: { status: 'none', homeAddressOnFile: false },
     },
   },
-} satisfies Partial<Record<RouteId, { body?: BodySchema; valid?: unknown }>>;
+} satisfies Partial<Record<string, { body?: BodySchema; valid?: unknown }>>;
 type Target = keyof typeof TARGETS;
 
 /** The seeded world (`seedWorld`): what a path may name that exists. */
@@ -145,7 +137,7 @@ function tryDecode(text: string, decode: (s: string) => string): string {
 function route(
   method: string,
   path: string,
-): { id: RouteId; params: Record<string, string> } | 'no route' | 'other method' {
+): { id: string; params: Record<string, string> } | 'no route' | 'other method' {
   let pathname: string;
   try {
     pathname = new URL(`http://localhost${path}`).pathname;
@@ -680,6 +672,11 @@ describe('hostile input on every endpoint that takes input', () => {
             caller: 'admin',
           });
           const text = await res.text();
+          if (Buffer.byteLength(body) > MAX_BODY_BYTES) {
+            // Long enough nasty values can push a few rows over the body limit: refused whole.
+            expect(res.status, text.slice(0, 300)).toBe(413);
+            return;
+          }
           expect(res.status, text.slice(0, 300)).toBe(200);
           const result = JSON.parse(text) as {
             created: number;

@@ -6,14 +6,21 @@ import {
   ChangeRecordSchema,
 } from '../../../schemas/index.js';
 import { getChange, type StoreContext } from '../../store/index.js';
-import { endpoint } from '../authorization.js';
+import { ANY_ROLE, endpoint } from '../authorization.js';
 import { COMMON_PROBLEMS, jsonResponse, problemResponses } from '../openapi.js';
 import { ChangeParams, notFound } from '../params.js';
 import { checkAccess } from '../queries.js';
 import type { ApiApp } from '../types.js';
 
 const checkAccessRoute = createRoute({
-  ...endpoint('checkAccess'),
+  ...endpoint({
+    id: 'checkAccess',
+    method: 'post',
+    path: '/v1/access-checks',
+    summary: 'May this researcher use this route on this project now?',
+    tag: 'Access',
+    roles: ['service', 'admin'],
+  }),
   request: {
     body: {
       required: true,
@@ -30,7 +37,14 @@ const checkAccessRoute = createRoute({
 });
 
 const getChangeRoute = createRoute({
-  ...endpoint('getChange'),
+  ...endpoint({
+    id: 'getChange',
+    method: 'get',
+    path: '/v1/changes/{changeId}',
+    summary: 'The progress of a change',
+    tag: 'Changes',
+    roles: ANY_ROLE,
+  }),
   request: { params: ChangeParams },
   responses: {
     200: jsonResponse(ChangeRecordSchema, 'The change and its progress'),

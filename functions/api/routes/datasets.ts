@@ -25,7 +25,7 @@ import {
   type StoreContext,
   setDatasetLevel,
 } from '../../store/index.js';
-import { actorOf, endpoint } from '../authorization.js';
+import { ANY_ROLE, actorOf, endpoint } from '../authorization.js';
 import {
   DEFAULT_IMPORT_REASON,
   IMPORT_BUDGET_MS,
@@ -56,7 +56,14 @@ const jsonBody = <T extends z.ZodType>(schema: T) => ({
 });
 
 const putDatasetRoute = createRoute({
-  ...endpoint('putDataset'),
+  ...endpoint({
+    id: 'putDataset',
+    method: 'put',
+    path: '/v1/datasets/{datasetId}',
+    summary: 'Create or replace a dataset of the catalogue',
+    tag: 'Datasets',
+    roles: ['editor', 'admin'],
+  }),
   request: { params: DatasetParams, body: jsonBody(DatasetPutBodySchema) },
   responses: {
     200: jsonResponse(DatasetSchema, 'Updated (or unchanged)', { ...ETAG, ...CHANGE_ID }),
@@ -66,7 +73,14 @@ const putDatasetRoute = createRoute({
 });
 
 const getDatasetRoute = createRoute({
-  ...endpoint('getDataset'),
+  ...endpoint({
+    id: 'getDataset',
+    method: 'get',
+    path: '/v1/datasets/{datasetId}',
+    summary: 'Read a dataset',
+    tag: 'Datasets',
+    roles: ANY_ROLE,
+  }),
   request: { params: DatasetParams },
   responses: {
     200: jsonResponse(DatasetSchema, 'The dataset', ETAG),
@@ -75,7 +89,14 @@ const getDatasetRoute = createRoute({
 });
 
 const setLevelRoute = createRoute({
-  ...endpoint('setDatasetAccessLevel'),
+  ...endpoint({
+    id: 'setDatasetAccessLevel',
+    method: 'put',
+    path: '/v1/datasets/{datasetId}/access-level',
+    summary: "Change a dataset's access level",
+    tag: 'Datasets',
+    roles: ['editor', 'admin'],
+  }),
   request: {
     params: DatasetParams,
     headers: IfMatchHeaders,
@@ -92,7 +113,14 @@ const setLevelRoute = createRoute({
 });
 
 const previewRoute = createRoute({
-  ...endpoint('previewDatasetAccessLevel'),
+  ...endpoint({
+    id: 'previewDatasetAccessLevel',
+    method: 'post',
+    path: '/v1/datasets/{datasetId}/access-level/preview',
+    summary: 'Preview who a level change would affect (changes nothing)',
+    tag: 'Datasets',
+    roles: ['editor', 'admin'],
+  }),
   request: { params: DatasetParams, body: jsonBody(AccessLevelPreviewBodySchema) },
   responses: {
     200: jsonResponse(ImpactSchema, 'What the change would do; nothing changed'),
@@ -101,7 +129,14 @@ const previewRoute = createRoute({
 });
 
 const historyRoute = createRoute({
-  ...endpoint('getDatasetHistory'),
+  ...endpoint({
+    id: 'getDatasetHistory',
+    method: 'get',
+    path: '/v1/datasets/{datasetId}/history',
+    summary: "A dataset's audit trail, newest first",
+    tag: 'Datasets',
+    roles: ['editor', 'admin'],
+  }),
   request: { params: DatasetParams, query: PageQuery },
   responses: {
     200: jsonResponse(AuditPageSchema, 'Audit entries, newest first'),
@@ -110,7 +145,14 @@ const historyRoute = createRoute({
 });
 
 const projectsRoute = createRoute({
-  ...endpoint('listDatasetProjects'),
+  ...endpoint({
+    id: 'listDatasetProjects',
+    method: 'get',
+    path: '/v1/datasets/{datasetId}/projects',
+    summary: 'The projects that use a dataset',
+    tag: 'Datasets',
+    roles: ['editor', 'admin', 'service'],
+  }),
   request: { params: DatasetParams, query: PageQuery },
   responses: {
     200: jsonResponse(ProjectRefPageSchema, 'A page of the projects using the dataset'),
@@ -119,7 +161,14 @@ const projectsRoute = createRoute({
 });
 
 const importRoute = createRoute({
-  ...endpoint('importDatasets'),
+  ...endpoint({
+    id: 'importDatasets',
+    method: 'post',
+    path: '/v1/dataset-imports',
+    summary: 'Import datasets in bulk (JSON or CSV)',
+    tag: 'Datasets',
+    roles: ['editor', 'admin'],
+  }),
   request: {
     query: z.object({
       reason: ReasonSchema.optional().meta({

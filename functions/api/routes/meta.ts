@@ -1,7 +1,7 @@
 /** Open endpoints: health, the OpenAPI document and the reference page. */
 import { createRoute } from '@hono/zod-openapi';
 import { HealthSchema } from '../../../schemas/index.js';
-import { endpoint, ROUTE_RULES } from '../authorization.js';
+import { declaration, endpoint, guard, type RouteRule } from '../authorization.js';
 import { DOCS_CSP, renderApiReference } from '../docs.js';
 import { jsonResponse } from '../openapi.js';
 import type { ApiApp } from '../types.js';
@@ -27,8 +27,36 @@ export const OPENAPI_CONFIG: Parameters<ApiApp['getOpenAPI31Document']>[0] = {
   security: [{ bearer: [] }],
 };
 
+/** The document and the page: served by plain handlers, declared in the document by hand. */
+const openApiRule = {
+  id: 'getOpenApiDocument',
+  method: 'get',
+  path: '/v1/openapi.json',
+  summary: 'The OpenAPI 3.1 document of this API',
+  tag: 'Service',
+  public: true,
+  roles: [],
+} as const satisfies RouteRule;
+const docsRule = {
+  id: 'getApiReference',
+  method: 'get',
+  path: '/docs',
+  summary: 'This API reference page',
+  tag: 'Service',
+  public: true,
+  roles: [],
+} as const satisfies RouteRule;
+
 const healthRoute = createRoute({
-  ...endpoint('health'),
+  ...endpoint({
+    id: 'health',
+    method: 'get',
+    path: '/health',
+    summary: 'Liveness check',
+    tag: 'Service',
+    public: true,
+    roles: [],
+  }),
   responses: { 200: jsonResponse(HealthSchema, 'The API is up') },
 });
 
@@ -49,10 +77,8 @@ export function registerMetaRoutes(app: ApiApp): void {
     description:
       'A Cognito user-pool token (groups catalogue-editor, srs-admin, researcher with researcher_id) or a client-credentials token with scope srs-access/read. Locally, `npm run token -- <role> [researcherId]`.',
   });
-  const openApiRule = ROUTE_RULES.getOpenApiDocument;
-  const docsRule = ROUTE_RULES.getApiReference;
   app.openAPIRegistry.registerPath({
-    ...endpoint('getOpenApiDocument'),
+    ...declaration(openApiRule),
     responses: {
       200: {
         description: 'This document',
@@ -61,7 +87,7 @@ export function registerMetaRoutes(app: ApiApp): void {
     },
   });
   app.openAPIRegistry.registerPath({
-    ...endpoint('getApiReference'),
+    ...declaration(docsRule),
     responses: {
       200: {
         description: 'An HTML page',
@@ -77,8 +103,8 @@ export function registerMetaRoutes(app: ApiApp): void {
     return document;
   };
 
-  app.get(openApiRule.path, (c) => c.json(openApiDocument()));
-  app.get(docsRule.path, (c) => {
+  app.get(openApiRule.path, guard(openApiRule), (c) => c.json(openApiDocument()));
+  app.get(docsRule.path, guard(docsRule), (c) => {
     page ??= renderApiReference(openApiDocument());
     c.header('Content-Security-Policy', DOCS_CSP);
     return c.html(page);

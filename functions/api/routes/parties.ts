@@ -36,7 +36,14 @@ import { etag } from '../problem.js';
 import type { ApiApp } from '../types.js';
 
 const putOrganisationRoute = createRoute({
-  ...endpoint('putOrganisation'),
+  ...endpoint({
+    id: 'putOrganisation',
+    method: 'put',
+    path: '/v1/organisations/{organisationId}',
+    summary: 'Create or replace an organisation and its AOC agreements',
+    tag: 'Organisations and researchers',
+    roles: ['admin'],
+  }),
   request: {
     params: OrganisationParams,
     body: {
@@ -52,7 +59,14 @@ const putOrganisationRoute = createRoute({
 });
 
 const getOrganisationRoute = createRoute({
-  ...endpoint('getOrganisation'),
+  ...endpoint({
+    id: 'getOrganisation',
+    method: 'get',
+    path: '/v1/organisations/{organisationId}',
+    summary: 'Read an organisation with the routes its agreements permit',
+    tag: 'Organisations and researchers',
+    roles: ['admin', 'service'],
+  }),
   request: { params: OrganisationParams },
   responses: {
     200: jsonResponse(
@@ -65,7 +79,14 @@ const getOrganisationRoute = createRoute({
 });
 
 const putResearcherRoute = createRoute({
-  ...endpoint('putResearcher'),
+  ...endpoint({
+    id: 'putResearcher',
+    method: 'put',
+    path: '/v1/researchers/{researcherId}',
+    summary: 'Create or replace a researcher and their accreditation',
+    tag: 'Organisations and researchers',
+    roles: ['admin'],
+  }),
   request: {
     params: ResearcherParams,
     body: { required: true, content: { 'application/json': { schema: ResearcherPutBodySchema } } },
@@ -78,7 +99,15 @@ const putResearcherRoute = createRoute({
 });
 
 const notificationsRoute = createRoute({
-  ...endpoint('listResearcherNotifications'),
+  ...endpoint({
+    id: 'listResearcherNotifications',
+    method: 'get',
+    path: '/v1/researchers/{researcherId}/notifications',
+    summary: "A researcher's notifications, newest first",
+    tag: 'Organisations and researchers',
+    roles: ['admin'],
+    researcher: 'self',
+  }),
   request: { params: ResearcherParams, query: PageQuery },
   responses: {
     200: jsonResponse(NotificationPageSchema, 'Notifications, newest first'),

@@ -31,7 +31,14 @@ import { researcherAccess } from '../queries.js';
 import type { ApiApp } from '../types.js';
 
 const putProjectRoute = createRoute({
-  ...endpoint('putProject'),
+  ...endpoint({
+    id: 'putProject',
+    method: 'put',
+    path: '/v1/projects/{projectId}',
+    summary: 'Create or rename a project',
+    tag: 'Projects',
+    roles: ['admin'],
+  }),
   request: {
     params: ProjectParams,
     body: { required: true, content: { 'application/json': { schema: ProjectPutBodySchema } } },
@@ -44,7 +51,14 @@ const putProjectRoute = createRoute({
 });
 
 const linkRoute = createRoute({
-  ...endpoint('linkProjectDataset'),
+  ...endpoint({
+    id: 'linkProjectDataset',
+    method: 'put',
+    path: '/v1/projects/{projectId}/datasets/{datasetId}',
+    summary: 'Add a dataset to a project',
+    tag: 'Projects',
+    roles: ['admin'],
+  }),
   request: { params: ProjectDatasetParams },
   responses: {
     200: jsonResponse(ProjectDatasetLinkResultSchema, 'Already linked (the original change)'),
@@ -54,7 +68,14 @@ const linkRoute = createRoute({
 });
 
 const unlinkRoute = createRoute({
-  ...endpoint('unlinkProjectDataset'),
+  ...endpoint({
+    id: 'unlinkProjectDataset',
+    method: 'delete',
+    path: '/v1/projects/{projectId}/datasets/{datasetId}',
+    summary: 'Remove a dataset from a project',
+    tag: 'Projects',
+    roles: ['admin'],
+  }),
   request: { params: ProjectDatasetParams },
   responses: {
     200: jsonResponse(ChangeRefSchema, 'Unlinked; follow `changeId`'),
@@ -63,7 +84,14 @@ const unlinkRoute = createRoute({
 });
 
 const addMemberRoute = createRoute({
-  ...endpoint('addProjectResearcher'),
+  ...endpoint({
+    id: 'addProjectResearcher',
+    method: 'put',
+    path: '/v1/projects/{projectId}/researchers/{researcherId}',
+    summary: 'Add a researcher to a project',
+    tag: 'Projects',
+    roles: ['admin'],
+  }),
   request: { params: ProjectResearcherParams },
   responses: {
     200: jsonResponse(MembershipRefSchema, 'Already a member'),
@@ -73,7 +101,14 @@ const addMemberRoute = createRoute({
 });
 
 const removeMemberRoute = createRoute({
-  ...endpoint('removeProjectResearcher'),
+  ...endpoint({
+    id: 'removeProjectResearcher',
+    method: 'delete',
+    path: '/v1/projects/{projectId}/researchers/{researcherId}',
+    summary: 'Remove a researcher from a project',
+    tag: 'Projects',
+    roles: ['admin'],
+  }),
   request: { params: ProjectResearcherParams },
   responses: {
     200: jsonResponse(MembershipRefSchema, 'Removed'),
@@ -82,7 +117,15 @@ const removeMemberRoute = createRoute({
 });
 
 const projectAccessRoute = createRoute({
-  ...endpoint('getProjectAccess'),
+  ...endpoint({
+    id: 'getProjectAccess',
+    method: 'get',
+    path: '/v1/projects/{projectId}/access',
+    summary: "A project's access level, status and routes",
+    tag: 'Access',
+    roles: ['service', 'admin', 'editor'],
+    researcher: 'member',
+  }),
   request: { params: ProjectParams },
   responses: {
     200: jsonResponse(ProjectAccessSchema, "The project's derived access"),
@@ -91,7 +134,15 @@ const projectAccessRoute = createRoute({
 });
 
 const researcherAccessRoute = createRoute({
-  ...endpoint('getResearcherAccess'),
+  ...endpoint({
+    id: 'getResearcherAccess',
+    method: 'get',
+    path: '/v1/projects/{projectId}/researchers/{researcherId}/access',
+    summary: 'The routes a researcher may use on a project, and why others are denied',
+    tag: 'Access',
+    roles: ['service', 'admin'],
+    researcher: 'self-member',
+  }),
   request: { params: ProjectResearcherParams },
   responses: {
     200: jsonResponse(ResearcherAccessSchema, 'Permitted routes and the reasons for the others'),
