@@ -51,7 +51,7 @@ const LAYERS: Record<string, Layer> = {
   },
   'functions/api': {
     may: [...STORE, 'functions/propagation', 'functions/notify', 'functions/reconcile'],
-    packages: ['@hono/zod-openapi', 'hono', 'node:crypto', 'zod'],
+    packages: ['@hono/zod-openapi', 'csv-parse', 'hono', 'node:crypto', 'zod'],
   },
   'functions/handlers': { may: FUNCTIONS, packages: '*' },
   // Above the deployed code: the local runtime, the CDK app and the bench.

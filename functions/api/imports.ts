@@ -4,6 +4,7 @@
  * `PUT /v1/datasets/{datasetId}` would be, each invalid row is reported by its
  * 1-based number among the data rows and changes nothing.
  */
+import { CsvError, parse } from 'csv-parse/sync';
 import {
   type DatasetImportResult,
   type DatasetImportRow,
@@ -11,7 +12,6 @@ import {
 } from '../../schemas/index.js';
 import { mapLimit } from '../commons/index.js';
 import { putDatasets, type StoreContext, StoreError } from '../store/index.js';
-import { CsvSyntaxError, parseCsv } from './csv.js';
 import { fieldErrors, validationProblem } from './problem.js';
 
 /** The reason recorded for a level an import sets when the caller gives none. */
@@ -24,6 +24,36 @@ export const MAX_IMPORT_ROWS = 5000;
 export const CSV_COLUMNS = ['datasetId', 'title', 'accessLevel', 'owner'] as const;
 type CsvColumn = (typeof CSV_COLUMNS)[number];
 
+/** What each way of being malformed is called in a problem. */
+const CSV_ERRORS: Readonly<Record<string, string>> = {
+  CSV_QUOTE_NOT_CLOSED: 'an unterminated quoted field',
+  INVALID_OPENING_QUOTE: 'a quote inside an unquoted field',
+  CSV_INVALID_CLOSING_QUOTE: 'text after a closing quote',
+};
+
+/**
+ * The records of an RFC 4180 text (`csv-parse`): CRLF, LF or CR line ends,
+ * quoted fields with commas, line breaks and `""`; blank lines skipped, a
+ * byte-order mark ignored. Malformed text is a `400` naming the line.
+ */
+export function parseCsv(text: string): string[][] {
+  try {
+    return parse(text, {
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      record_delimiter: ['\r\n', '\n', '\r'],
+    });
+  } catch (err) {
+    if (err instanceof CsvError) {
+      const what = CSV_ERRORS[err.code] ?? err.code.toLowerCase().replaceAll('_', ' ');
+      const message = `line ${(err as CsvError & { lines?: number }).lines ?? '?'}: ${what}`;
+      throw validationProblem([{ path: 'body', message }], 'The CSV is malformed.');
+    }
+    throw err;
+  }
+}
+
 /**
  * The rows of an import CSV as objects to validate: the header names the
  * columns (any order; `accessLevel` and `owner` optional); an empty
@@ -31,17 +61,8 @@ type CsvColumn = (typeof CSV_COLUMNS)[number];
  * is kept as an error message. A malformed text or header is a `400`.
  */
 export function rowsFromCsv(text: string): (Record<string, unknown> | string)[] {
-  let records: ReturnType<typeof parseCsv>;
-  try {
-    records = parseCsv(text);
-  } catch (err) {
-    if (err instanceof CsvSyntaxError) {
-      throw validationProblem([{ path: 'body', message: err.message }], 'The CSV is malformed.');
-    }
-    throw err;
-  }
-  const [header, ...data] = records;
-  const columns = (header?.fields ?? []).map((f) => f.trim());
+  const [header, ...data] = parseCsv(text);
+  const columns = (header ?? []).map((f) => f.trim());
   const problems = [
     ...columns
       .filter((c) => !(CSV_COLUMNS as readonly string[]).includes(c))
@@ -63,13 +84,13 @@ export function rowsFromCsv(text: string): (Record<string, unknown> | string)[] 
       'The import is too large.',
     );
   }
-  return data.map((record) => {
-    if (record.fields.length !== columns.length) {
-      return `has ${record.fields.length} fields; the header has ${columns.length}`;
+  return data.map((fields) => {
+    if (fields.length !== columns.length) {
+      return `has ${fields.length} fields; the header has ${columns.length}`;
     }
     const row: Record<string, unknown> = {};
     columns.forEach((column, i) => {
-      const value = record.fields[i] ?? '';
+      const value = fields[i] ?? '';
       switch (column as CsvColumn) {
         case 'accessLevel':
           if (value.trim() !== '') {

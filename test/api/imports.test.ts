@@ -1,9 +1,9 @@
 /** `POST /v1/dataset-imports` (JSON and CSV) and the CSV parser behind it. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CsvSyntaxError, parseCsv } from '../../functions/api/csv.js';
-import { importDatasets, NOT_REACHED } from '../../functions/api/imports.js';
+import { importDatasets, NOT_REACHED, parseCsv } from '../../functions/api/imports.js';
 import type { ApiApp } from '../../functions/api/index.js';
+import { ApiProblem } from '../../functions/api/index.js';
 import {
   documentClient,
   getChangeItem,
@@ -40,16 +40,29 @@ describe('parseCsv', () => {
   it('reads quoted fields with commas, doubled quotes and line breaks, and CRLF or LF line ends', () => {
     const text = '\uFEFFa,b,c\r\n"x, y","say ""hi""","two\nlines"\n\nplain,,last\n';
     expect(parseCsv(text)).toEqual([
-      { line: 1, fields: ['a', 'b', 'c'] },
-      { line: 2, fields: ['x, y', 'say "hi"', 'two\nlines'] },
-      { line: 5, fields: ['plain', '', 'last'] },
+      ['a', 'b', 'c'],
+      ['x, y', 'say "hi"', 'two\nlines'],
+      ['plain', '', 'last'],
     ]);
   });
 
   it('rejects an unterminated quote, a quote inside a field and text after a closing quote', () => {
-    expect(() => parseCsv('a\n"open')).toThrow(CsvSyntaxError);
-    expect(() => parseCsv('a\nab"c')).toThrow(CsvSyntaxError);
-    expect(() => parseCsv('a\n"x"y')).toThrow(CsvSyntaxError);
+    const problem = (text: string) => {
+      try {
+        parseCsv(text);
+      } catch (err) {
+        expect(err).toBeInstanceOf(ApiProblem);
+        return {
+          status: (err as ApiProblem).status,
+          detail: JSON.stringify((err as ApiProblem).problem),
+        };
+      }
+      throw new Error('parsed');
+    };
+    expect(problem('a\n"open')).toMatchObject({ status: 400 });
+    expect(problem('a\nab"c').detail).toContain('line 2: a quote inside an unquoted field');
+    expect(problem('a\n"x"y').detail).toContain('line 2: text after a closing quote');
+    expect(problem('a\n"open').detail).toContain('line 2: an unterminated quoted field');
   });
 });
 
