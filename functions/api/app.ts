@@ -13,6 +13,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { matchedRoutes } from 'hono/route';
+import { secureHeaders } from 'hono/secure-headers';
 import { isRecord, logger as sharedLogger } from '../commons/index.js';
 import { authenticate } from './authorization.js';
 import {
@@ -55,7 +56,6 @@ function requestLog(logger: ApiLogger): MiddlewareHandler<ApiEnv> {
     c.set('requestId', requestId);
     await next();
     c.res.headers.set('X-Request-Id', requestId);
-    c.res.headers.set('X-Content-Type-Options', 'nosniff');
     if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
     logger.info('request', {
       requestId,
@@ -93,6 +93,21 @@ export function createApp(deps: ApiDeps): ApiApp {
   });
 
   app.use('*', requestLog(logger));
+  // nosniff, HSTS, no framing, no referrer, and a CSP that lets a JSON answer load nothing;
+  // a page that sets its own CSP (the reference at /docs) keeps it.
+  app.use(
+    '*',
+    secureHeaders({
+      overwrite: false,
+      xFrameOptions: 'DENY',
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'none'"],
+      },
+    }),
+  );
   app.use(
     '*',
     methodNotAllowed({
