@@ -1,4 +1,6 @@
+import type { Context } from 'aws-lambda';
 import { CONTACTS, type Contacts } from '../../schemas/index.js';
+import { logger } from '../commons/index.js';
 import { documentClient, type StoreContext } from '../store/index.js';
 
 /** A required environment variable, or a clear error naming it. */
@@ -36,13 +38,16 @@ export function storeContextFromEnv(): StoreContext {
 /**
  * A Lambda entry point whose dependencies are built on first use, so that
  * importing a handler module (in tests, in the bundle check) reads no
- * environment and creates no client.
+ * environment and creates no client. Each invocation's Lambda context goes
+ * into the shared logger first (Powertools `addContext`: request id, function
+ * name and version, cold start), so every line the invocation logs carries it.
  */
-export function lazyHandler<E, C, R>(
-  factory: () => (event: E, context?: C) => Promise<R>,
-): (event: E, context?: C) => Promise<R> {
-  let built: ((event: E, context?: C) => Promise<R>) | undefined;
+export function lazyHandler<E, R>(
+  factory: () => (event: E, context?: Context) => Promise<R>,
+): (event: E, context?: Context) => Promise<R> {
+  let built: ((event: E, context?: Context) => Promise<R>) | undefined;
   return (event, context) => {
+    if (context) logger.addContext(context);
     built ??= factory();
     return built(event, context);
   };

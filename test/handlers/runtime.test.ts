@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import type { Context } from 'aws-lambda';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildNotification } from '../../functions/domain/index.js';
 import { contactsFromEnv, requireEnv } from '../../functions/handlers/runtime.js';
 import { CONTACTS } from '../../schemas/index.js';
@@ -44,5 +45,62 @@ describe('handler configuration', () => {
     expect(byOrg.contact).toBe('aoc@example.org');
     expect(byOrg.message).toContain('aoc@example.org');
     expect(byDataset.contact).toBe('help@example.org');
+  });
+});
+
+describe('handler logging', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  /** The JSON lines the shared logger writes while `fn` runs. */
+  async function linesOf(fn: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
+    const written: string[] = [];
+    const capture = (chunk: unknown) => {
+      written.push(String(chunk));
+      return true;
+    };
+    vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+    vi.spyOn(console, 'info').mockImplementation((line: unknown) => capture(line));
+    await fn();
+    vi.restoreAllMocks();
+    return written
+      .flatMap((w) => w.split('\n'))
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  }
+
+  const lambdaContext = (awsRequestId: string) =>
+    ({
+      awsRequestId,
+      functionName: 'srs-access-changes',
+      functionVersion: '$LATEST',
+      invokedFunctionArn: 'arn:aws:lambda:eu-west-2:123456789012:function:srs-access-changes',
+      memoryLimitInMB: '512',
+      getRemainingTimeInMillis: () => 1000,
+    }) as unknown as Context;
+
+  it('puts each invocation’s request id and cold start on every line it logs', async () => {
+    // As in Lambda: the logger is created at import in an on-demand execution environment.
+    vi.resetModules();
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+    const { logger } = await import('../../functions/commons/index.js');
+    const { lazyHandler } = await import('../../functions/handlers/runtime.js');
+    vi.unstubAllEnvs();
+    const handler = lazyHandler(() => async (event: { n: number }) => {
+      logger.info('probe', { n: event.n });
+      return event.n;
+    });
+    const first = await linesOf(() => handler({ n: 1 }, lambdaContext('req-1')));
+    const second = await linesOf(() => handler({ n: 2 }, lambdaContext('req-2')));
+    expect(first.filter((l) => l.message === 'probe')).toEqual([
+      expect.objectContaining({
+        n: 1,
+        function_request_id: 'req-1',
+        function_name: 'srs-access-changes',
+        cold_start: true,
+      }),
+    ]);
+    expect(second.filter((l) => l.message === 'probe')).toEqual([
+      expect.objectContaining({ n: 2, function_request_id: 'req-2', cold_start: false }),
+    ]);
   });
 });
