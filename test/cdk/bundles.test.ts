@@ -12,13 +12,13 @@ import { OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  BUNDLE_SETTINGS,
   entryPath,
   esbuildOptions,
   HANDLER_ENTRIES,
   type HandlerName,
   lambdaBundling,
   MAX_BUNDLE_BYTES,
+  REQUIRE_BANNER,
 } from '../../cdk/bundling.js';
 
 const HANDLERS = Object.keys(HANDLER_ENTRIES) as HandlerName[];
@@ -49,17 +49,34 @@ describe('function bundles', () => {
   });
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-  it('are built by the stack with the shared settings, locally and never in Docker', () => {
+  it('are built by the stack and by this test with the same settings, locally and never in Docker', () => {
+    // Literal values: a change to either side, or to the shared settings, shows up here.
     expect(lambdaBundling()).toMatchObject({
       forceDockerBundling: false,
+      bundleAwsSDK: true,
       format: OutputFormat.ESM,
-      minify: BUNDLE_SETTINGS.minify,
-      sourceMap: BUNDLE_SETTINGS.sourcemap,
+      minify: true,
+      sourceMap: true,
       sourceMapMode: SourceMapMode.EXTERNAL,
-      target: BUNDLE_SETTINGS.target,
-      mainFields: [...BUNDLE_SETTINGS.mainFields],
-      banner: BUNDLE_SETTINGS.banner,
-      externalModules: [...BUNDLE_SETTINGS.external],
+      sourcesContent: false,
+      target: 'node22',
+      mainFields: ['module', 'main'],
+      banner: REQUIRE_BANNER,
+      externalModules: [],
+    });
+    expect(esbuildOptions('entry.ts', 'out.mjs')).toEqual({
+      entryPoints: ['entry.ts'],
+      outfile: 'out.mjs',
+      bundle: true,
+      platform: 'node',
+      target: 'node22',
+      format: 'esm',
+      minify: true,
+      sourcemap: 'external',
+      sourcesContent: false,
+      mainFields: ['module', 'main'],
+      banner: { js: REQUIRE_BANNER },
+      external: [],
     });
   });
 
