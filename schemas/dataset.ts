@@ -23,6 +23,15 @@ export const DatasetSchema = z
   .meta({ id: 'Dataset' });
 export type Dataset = z.infer<typeof DatasetSchema>;
 
+/**
+ * Answer of `PUT /v1/datasets/{datasetId}`: the dataset and the change that
+ * brought its level to what it is (absent while no level was ever set).
+ */
+export const DatasetWriteResultSchema = DatasetSchema.extend({
+  changeId: IdSchema.optional(),
+}).meta({ id: 'DatasetWriteResult' });
+export type DatasetWriteResult = z.infer<typeof DatasetWriteResultSchema>;
+
 /** Body of `PUT /v1/datasets/{datasetId}`. */
 export const DatasetPutBodySchema = z
   .strictObject({

@@ -24,7 +24,7 @@ export const ChangeParams = z.object({ changeId: IdSchema });
 
 /**
  * `If-Match: "<version>"` (quotes optional) or `*`. Anything else, including
- * weak tags and lists, is a 400: a level change must name one exact version.
+ * weak tags and lists, is a 400: a write must name one exact version.
  */
 export const IfMatchHeaders = z.object({
   'if-match': z
@@ -35,7 +35,7 @@ export const IfMatchHeaders = z.object({
     })
     .optional()
     .meta({
-      description: 'The version the change applies to: `"<version>"`; `412` when stale',
+      description: 'The version the write replaces: `"<version>"`; `412` when stale',
       example: '"3"',
     }),
 });

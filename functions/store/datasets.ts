@@ -297,7 +297,8 @@ const desiredOf = (body: DatasetPutBody): Desired => ({
 });
 
 /**
- * Creates or replaces a dataset's catalogue entry (`PUT /v1/datasets/{id}`).
+ * Creates or replaces a dataset's catalogue entry (`PUT /v1/datasets/{id}`);
+ * with `expectedVersion`, only if it is at that version.
  * A level that differs from the current one is a level change and needs a reason.
  */
 export function putDataset(
@@ -305,8 +306,9 @@ export function putDataset(
   datasetId: string,
   body: DatasetPutBody,
   actor: string,
+  expectedVersion?: number,
 ): Promise<DatasetWrite> {
-  return writeDataset(ctx, datasetId, desiredOf(body), actor, undefined, body.title);
+  return writeDataset(ctx, datasetId, desiredOf(body), actor, expectedVersion, body.title);
 }
 
 /**

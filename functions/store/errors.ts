@@ -33,6 +33,22 @@ export class VersionConflictError extends StoreError {
   }
 }
 
+/**
+ * The precondition of a write that names the version it replaces (`If-Match`):
+ * throws a {@link VersionConflictError} when `expected` is given and is not
+ * the stored version (`undefined` when there is nothing stored).
+ */
+export function assertVersion(
+  entity: string,
+  id: string,
+  expected: number | undefined,
+  actual: number | undefined,
+): void {
+  if (expected !== undefined && expected !== actual) {
+    throw new VersionConflictError(entity, id, expected, actual);
+  }
+}
+
 /** A write lost a race too many times in a row; nothing was written and it may be retried. */
 export class ContentionError extends StoreError {}
 

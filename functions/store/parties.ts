@@ -9,7 +9,7 @@ import {
 import { entityWrite, nextStamp } from './audit.js';
 import { changePut, newChange } from './changes.js';
 import type { StoreContext } from './context.js';
-import { InvalidReferenceError } from './errors.js';
+import { assertVersion, InvalidReferenceError } from './errors.js';
 import { keys, refs } from './keys.js';
 import { getParsed, getStored } from './read.js';
 import { mustExist } from './tx.js';
@@ -63,19 +63,22 @@ function sameJson(a: unknown, b: unknown): boolean {
 /**
  * Creates or replaces an organisation and its agreements, with an audit entry
  * and an `organisation-agreement-changed` change record, in one transaction.
- * A body that matches what is stored writes nothing.
+ * A body that matches what is stored writes nothing. With `expectedVersion`,
+ * only if it is at that version.
  */
 export function putOrganisation(
   ctx: StoreContext,
   organisationId: string,
   body: OrganisationPutBody,
   actor: string,
+  expectedVersion?: number,
 ): Promise<PartyWrite<Organisation>> {
   return optimisticWrite<PartyWrite<Organisation>>(ctx, {
     subject: `organisation '${organisationId}'`,
     attempt: async () => {
       const stored = await getStored(ctx, keys.organisation(organisationId), OrganisationSchema);
       const current = stored?.value;
+      assertVersion('organisation', organisationId, expectedVersion, current?.version);
       if (
         current &&
         stored.lastChangeId !== undefined &&
@@ -130,19 +133,22 @@ export function putOrganisation(
 /**
  * Creates or replaces a researcher, with an audit entry and an
  * `accreditation-changed` change record, in one transaction. The organisation
- * must exist. A body that matches what is stored writes nothing.
+ * must exist. A body that matches what is stored writes nothing. With
+ * `expectedVersion`, only if it is at that version.
  */
 export function putResearcher(
   ctx: StoreContext,
   researcherId: string,
   body: ResearcherPutBody,
   actor: string,
+  expectedVersion?: number,
 ): Promise<PartyWrite<Researcher>> {
   return optimisticWrite<PartyWrite<Researcher>>(ctx, {
     subject: `researcher '${researcherId}'`,
     attempt: async () => {
       const stored = await getStored(ctx, keys.researcher(researcherId), ResearcherSchema);
       const current = stored?.value;
+      assertVersion('researcher', researcherId, expectedVersion, current?.version);
       if (current && stored.lastChangeId !== undefined) {
         const {
           researcherId: _id,

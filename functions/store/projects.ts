@@ -11,6 +11,7 @@ import {
 import { summariseProject } from '../domain/index.js';
 import { entityWrite, nextStamp } from './audit.js';
 import type { StoreContext } from './context.js';
+import { assertVersion } from './errors.js';
 import { keys } from './keys.js';
 import { getParsed } from './read.js';
 import { queryPartition } from './scan.js';
@@ -21,8 +22,9 @@ import { optimisticWrite } from './write.js';
 export async function getProject(
   ctx: StoreContext,
   projectId: string,
+  consistent = false,
 ): Promise<Project | undefined> {
-  return getParsed(ctx, keys.project(projectId), ProjectSchema);
+  return getParsed(ctx, keys.project(projectId), ProjectSchema, consistent);
 }
 
 /** A project's stored access summary (one `GetItem`), or `undefined` for an unknown project. */
@@ -42,18 +44,21 @@ export interface ProjectWrite {
 
 /**
  * Creates a project (with its initial `no-datasets` summary) or renames it,
- * with an audit entry, in one transaction.
+ * with an audit entry, in one transaction; with `expectedVersion`, only if
+ * it is at that version.
  */
 export function putProject(
   ctx: StoreContext,
   projectId: string,
   title: string,
   actor: string,
+  expectedVersion?: number,
 ): Promise<ProjectWrite> {
   return optimisticWrite<ProjectWrite>(ctx, {
     subject: `project '${projectId}'`,
     attempt: async () => {
-      const current = await getProject(ctx, projectId);
+      const current = await getProject(ctx, projectId, true);
+      assertVersion('project', projectId, expectedVersion, current?.version);
       if (current?.title === title) return { result: { project: current, outcome: 'unchanged' } };
       const now = ctx.now().toISOString();
       const project: Project = {

@@ -9,6 +9,7 @@ import {
   DatasetImportResultSchema,
   DatasetPutBodySchema,
   DatasetSchema,
+  DatasetWriteResultSchema,
   ImpactSchema,
   ProjectRefPageSchema,
   ReasonSchema,
@@ -64,11 +65,14 @@ const putDatasetRoute = createRoute({
     tag: 'Datasets',
     roles: ['editor', 'admin'],
   }),
-  request: { params: DatasetParams, body: jsonBody(DatasetPutBodySchema) },
+  request: { params: DatasetParams, headers: IfMatchHeaders, body: jsonBody(DatasetPutBodySchema) },
   responses: {
-    200: jsonResponse(DatasetSchema, 'Updated (or unchanged)', { ...ETAG, ...CHANGE_ID }),
-    201: jsonResponse(DatasetSchema, 'Created', { ...ETAG, ...CHANGE_ID }),
-    ...problemResponses(...COMMON_PROBLEMS, 413, 415),
+    200: jsonResponse(DatasetWriteResultSchema, 'Updated (or unchanged)', {
+      ...ETAG,
+      ...CHANGE_ID,
+    }),
+    201: jsonResponse(DatasetWriteResultSchema, 'Created', { ...ETAG, ...CHANGE_ID }),
+    ...problemResponses(...COMMON_PROBLEMS, 412, 413, 415),
   },
 });
 
@@ -203,11 +207,14 @@ function mediaType(contentType: string | undefined): string {
 export function registerDatasetRoutes(app: ApiApp, ctx: StoreContext): void {
   app.openapi(putDatasetRoute, async (c) => {
     const { datasetId } = c.req.valid('param');
-    const write = await putDataset(ctx, datasetId, c.req.valid('json'), actorOf(c));
+    const version = expectedVersion(c.req.valid('header')['if-match']);
+    const write = await putDataset(ctx, datasetId, c.req.valid('json'), actorOf(c), version);
     c.header('ETag', etag(write.dataset.version));
     if (write.changeId !== undefined) c.header('Change-Id', write.changeId);
-    if (write.outcome === 'created') return c.json(write.dataset, 201);
-    return c.json(write.dataset, 200);
+    const changeId = write.changeId ?? write.lastChangeId;
+    const body = { ...write.dataset, ...(changeId !== undefined && { changeId }) };
+    if (write.outcome === 'created') return c.json(body, 201);
+    return c.json(body, 200);
   });
 
   app.openapi(getDatasetRoute, async (c) => {

@@ -25,6 +25,8 @@ import {
   DEFAULT_PAGE_SIZE,
   decodePageToken,
   encodePageToken,
+  expectedVersion,
+  IfMatchHeaders,
   notFound,
   OrganisationParams,
   PageQuery,
@@ -46,6 +48,7 @@ const putOrganisationRoute = createRoute({
   }),
   request: {
     params: OrganisationParams,
+    headers: IfMatchHeaders,
     body: {
       required: true,
       content: { 'application/json': { schema: OrganisationPutBodySchema } },
@@ -54,7 +57,7 @@ const putOrganisationRoute = createRoute({
   responses: {
     200: jsonResponse(OrganisationWriteResultSchema, 'Replaced; follow `changeId`', ETAG),
     201: jsonResponse(OrganisationWriteResultSchema, 'Created', ETAG),
-    ...problemResponses(...COMMON_PROBLEMS, 413, 415),
+    ...problemResponses(...COMMON_PROBLEMS, 412, 413, 415),
   },
 });
 
@@ -89,12 +92,13 @@ const putResearcherRoute = createRoute({
   }),
   request: {
     params: ResearcherParams,
+    headers: IfMatchHeaders,
     body: { required: true, content: { 'application/json': { schema: ResearcherPutBodySchema } } },
   },
   responses: {
     200: jsonResponse(ResearcherWriteResultSchema, 'Replaced; follow `changeId`', ETAG),
     201: jsonResponse(ResearcherWriteResultSchema, 'Created', ETAG),
-    ...problemResponses(...COMMON_PROBLEMS, 413, 415),
+    ...problemResponses(...COMMON_PROBLEMS, 412, 413, 415),
   },
 });
 
@@ -119,7 +123,14 @@ const notificationsRoute = createRoute({
 export function registerPartyRoutes(app: ApiApp, ctx: StoreContext): void {
   app.openapi(putOrganisationRoute, async (c) => {
     const { organisationId } = c.req.valid('param');
-    const write = await putOrganisation(ctx, organisationId, c.req.valid('json'), actorOf(c));
+    const version = expectedVersion(c.req.valid('header')['if-match']);
+    const write = await putOrganisation(
+      ctx,
+      organisationId,
+      c.req.valid('json'),
+      actorOf(c),
+      version,
+    );
     c.header('ETag', etag(write.value.version));
     const body = { ...write.value, changeId: write.changeId };
     if (write.outcome === 'created') return c.json(body, 201);
@@ -139,7 +150,8 @@ export function registerPartyRoutes(app: ApiApp, ctx: StoreContext): void {
 
   app.openapi(putResearcherRoute, async (c) => {
     const { researcherId } = c.req.valid('param');
-    const write = await putResearcher(ctx, researcherId, c.req.valid('json'), actorOf(c));
+    const version = expectedVersion(c.req.valid('header')['if-match']);
+    const write = await putResearcher(ctx, researcherId, c.req.valid('json'), actorOf(c), version);
     c.header('ETag', etag(write.value.version));
     const body = { ...write.value, changeId: write.changeId };
     if (write.outcome === 'created') return c.json(body, 201);

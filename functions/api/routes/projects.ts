@@ -21,6 +21,8 @@ import {
 import { actorOf, endpoint } from '../authorization.js';
 import { COMMON_PROBLEMS, ETAG, jsonResponse, problemResponses } from '../openapi.js';
 import {
+  expectedVersion,
+  IfMatchHeaders,
   notFound,
   ProjectDatasetParams,
   ProjectParams,
@@ -41,12 +43,13 @@ const putProjectRoute = createRoute({
   }),
   request: {
     params: ProjectParams,
+    headers: IfMatchHeaders,
     body: { required: true, content: { 'application/json': { schema: ProjectPutBodySchema } } },
   },
   responses: {
     200: jsonResponse(ProjectSchema, 'Renamed (or unchanged)', ETAG),
     201: jsonResponse(ProjectSchema, 'Created', ETAG),
-    ...problemResponses(...COMMON_PROBLEMS, 413, 415),
+    ...problemResponses(...COMMON_PROBLEMS, 412, 413, 415),
   },
 });
 
@@ -154,7 +157,8 @@ const researcherAccessRoute = createRoute({
 export function registerProjectRoutes(app: ApiApp, ctx: StoreContext): void {
   app.openapi(putProjectRoute, async (c) => {
     const { projectId } = c.req.valid('param');
-    const write = await putProject(ctx, projectId, c.req.valid('json').title, actorOf(c));
+    const version = expectedVersion(c.req.valid('header')['if-match']);
+    const write = await putProject(ctx, projectId, c.req.valid('json').title, actorOf(c), version);
     c.header('ETag', etag(write.project.version));
     if (write.outcome === 'created') return c.json(write.project, 201);
     return c.json(write.project, 200);
