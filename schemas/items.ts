@@ -27,7 +27,8 @@ export const SummaryItemSchema = ProjectAccessSchema.extend({
   /**
    * The researchers the last write's change notified on this project, so that
    * a redelivered change claims and counts exactly those, whoever has joined,
-   * left or changed standing since.
+   * left or changed standing since. Written (possibly empty) by every write
+   * of a notifying change; absent means nobody was notified.
    */
   notified: z.array(IdSchema).optional(),
 });

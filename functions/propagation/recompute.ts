@@ -1,5 +1,4 @@
 import type { ChangeOf, Notification, ProjectSummary, SummaryItem } from '../../schemas/index.js';
-import { mapLimit } from '../commons/index.js';
 import {
   buildNotification,
   narrowedMembers,
@@ -9,7 +8,7 @@ import {
 import {
   type AgreementsCache,
   advanceLinkVersion,
-  claimNotification,
+  claimNotifications,
   type LinkLevel,
   LOST,
   loadStandings,
@@ -24,8 +23,6 @@ import type { PropagationContext } from './context.js';
 export interface RecomputeResult {
   /** `skipped`: the project is not (or no longer) affected by this change, or a newer change owns it. */
   readonly outcome: 'skipped' | 'unchanged' | 'written';
-  /** Notifications of this change for this project (claimed now or by an earlier delivery). */
-  readonly notifications: number;
 }
 
 /** The changes that recompute a single project's summary. */
@@ -103,30 +100,29 @@ export function recomputeProject(
         };
         const moved = linkLevel;
         return {
-          result: { outcome: 'unchanged', notifications: 0 },
+          result: UNCHANGED,
           commit: async () => (await writeSummary(ctx, touched, stored.version, [], moved)).ok,
         };
       }
       if (summariesEqual(stored, computed)) {
         // A redelivery after the summary was written: make sure every claim of this change exists.
         if (stored.changeId !== change.changeId || !stored.previous || !notifies(change)) {
-          return { result: { outcome: 'unchanged', notifications: 0 } };
+          return { result: UNCHANGED };
         }
-        // Exactly whom the first delivery notified: members may have come, gone or changed since.
-        const notified = stored.notified;
+        // Exactly whom the first delivery notified (nobody, if it recorded no one): members may
+        // have come, gone or changed standing since.
+        const notified = stored.notified ?? [];
         const notices = await noticesFor(
           ctx,
           change,
           partition.project?.title,
           stored.previous,
           stored,
-          notified ?? members,
+          notified,
           agreements,
         );
-        await mapLimit(notices, 8, (n) => claimNotification(ctx, n));
-        return {
-          result: { outcome: 'unchanged', notifications: notified?.length ?? notices.length },
-        };
+        await claimNotifications(ctx, notices);
+        return { result: UNCHANGED };
       }
       const notices = notifies(change)
         ? await noticesFor(
@@ -147,18 +143,19 @@ export function recomputeProject(
         changeId: change.changeId,
         ...(notifies(change) && { cause: change.cause }),
         previous: { accessLevel: stored.accessLevel, status: stored.status },
-        ...(notices.length > 0 && { notified: notices.map((n) => n.researcherId) }),
+        // Recorded even when empty: a redelivery claims exactly these, never today's members.
+        ...(notifies(change) && { notified: notices.map((n) => n.researcherId) }),
       };
       const fresh = notices.filter((n) => !alreadyClaimed.has(n.notificationId));
       return {
-        result: { outcome: 'written', notifications: notices.length },
+        result: { outcome: 'written' },
         commit: async () => {
           const write = await writeSummary(ctx, next, stored.version, fresh, linkLevel);
           if (!write.ok) {
             for (const id of write.claimedIds) alreadyClaimed.add(id);
             return false;
           }
-          await mapLimit(fresh.slice(write.claimed.length), 8, (n) => claimNotification(ctx, n));
+          await claimNotifications(ctx, fresh.slice(write.claimed.length));
           return true;
         },
       };
@@ -167,7 +164,8 @@ export function recomputeProject(
 }
 
 /** The project is not (or no longer) affected by the change, or a newer change owns it. */
-const SKIPPED: RecomputeResult = { outcome: 'skipped', notifications: 0 };
+const SKIPPED: RecomputeResult = { outcome: 'skipped' };
+const UNCHANGED: RecomputeResult = { outcome: 'unchanged' };
 
 /** The notifications of the members whose routes narrow from `before` to `after`. */
 async function noticesFor(

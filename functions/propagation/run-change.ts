@@ -3,6 +3,7 @@ import { mapLimit } from '../commons/index.js';
 import {
   type AgreementsCache,
   completePage,
+  countClaims,
   getChangeItem,
   listProjectsOfDataset,
 } from '../store/index.js';
@@ -60,14 +61,19 @@ async function runPage(
       );
       return {
         affectedProjects: results.filter((r) => r.outcome !== 'skipped').length,
-        notifications: results.reduce((n, r) => n + r.notifications, 0),
+        // Counted from the change's own records of its claims, so that what an earlier,
+        // interrupted delivery claimed counts even where a newer change has since taken over.
+        notifications: await countClaims(ctx, change.changeId, page.ids),
         ...(page.nextKey && { nextKey: page.nextKey }),
       };
     }
     case 'dataset-added':
     case 'dataset-removed': {
       const r = await recomputeProject(ctx, change.projectId, change);
-      return { affectedProjects: r.outcome === 'skipped' ? 0 : 1, notifications: r.notifications };
+      return {
+        affectedProjects: r.outcome === 'skipped' ? 0 : 1,
+        notifications: await countClaims(ctx, change.changeId, [change.projectId]),
+      };
     }
     case 'accreditation-changed':
       return propagateResearcherChange(ctx, change);

@@ -115,6 +115,7 @@ export async function snapshotOf(
           break;
         }
         case 'cursor':
+        case 'claims':
           break;
         default:
           snap.malformed.push({

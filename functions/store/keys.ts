@@ -15,6 +15,7 @@
  * | audit        | (entity's pk)#AUDIT | AUDIT#at#auditId             |                               |
  * | change       | CHANGE#c        | CHANGE                           |                               |
  * | cursor       | CHANGE#c        | PAGE#000001                      |                               |
+ * | claims       | CHANGE#c        | CLAIMS#p                         |                               |
  */
 export const ITEM_TYPES = [
   'dataset',
@@ -28,6 +29,7 @@ export const ITEM_TYPES = [
   'audit',
   'change',
   'cursor',
+  'claims',
 ] as const;
 export type ItemType = (typeof ITEM_TYPES)[number];
 
@@ -69,6 +71,11 @@ export const keys = {
   cursor: (changeId: string, page: number): Key => ({
     pk: `CHANGE#${changeId}`,
     sk: `PAGE#${String(page).padStart(6, '0')}`,
+  }),
+  /** Whom one change has notified on one project: what the change counts. */
+  claims: (changeId: string, projectId: string): Key => ({
+    pk: `CHANGE#${changeId}`,
+    sk: `CLAIMS#${projectId}`,
   }),
 } as const;
 

@@ -10,6 +10,7 @@ import type {
   Notification,
   SummaryItem,
 } from '../../schemas/index.js';
+import { batchGet } from './batch.js';
 import type { StoreContext } from './context.js';
 import { keys } from './keys.js';
 import { notificationPut } from './notifications.js';
@@ -122,7 +123,7 @@ export async function writeSummary(
   claims: readonly Notification[],
   link?: LinkLevel,
 ): Promise<SummaryWrite> {
-  const first = link ? 2 : 1;
+  const first = (link ? 2 : 1) + (claims.length > 0 ? 1 : 0);
   const inTx = claims.slice(0, MAX_TRANSACTION_ITEMS - first);
   try {
     await ctx.doc.send(
@@ -152,6 +153,7 @@ export async function writeSummary(
                 },
               ]
             : []),
+          ...(inTx.length > 0 ? [claimsRecord(ctx, inTx)] : []),
           ...inTx.map((n) => notificationPut(ctx, n)),
         ],
       }),
@@ -171,6 +173,77 @@ export async function writeSummary(
       }),
     };
   }
+}
+
+/**
+ * Adds notifications of one change on one project to the change's record of
+ * whom it notified there (a string set, so adding again changes nothing).
+ * Written in the same transaction as the claims it records, it is what the
+ * change counts: an earlier delivery's claims stay counted even after a newer
+ * change has rewritten the project's summary.
+ */
+function claimsRecord(ctx: StoreContext, claims: readonly Notification[]) {
+  const [n] = claims as [Notification];
+  return {
+    Update: {
+      TableName: ctx.tableName,
+      Key: keys.claims(n.changeId, n.projectId),
+      UpdateExpression: 'SET #type = :type, changeId = :c, projectId = :p ADD researchers :r',
+      ExpressionAttributeNames: { '#type': 'type' },
+      ExpressionAttributeValues: {
+        ':type': 'claims',
+        ':c': n.changeId,
+        ':p': n.projectId,
+        ':r': new Set(claims.map((c) => c.researcherId)),
+      },
+    },
+  };
+}
+
+/**
+ * Claims notifications of one change on one project that did not fit the
+ * summary's transaction (or that a redelivery finishes), with their record,
+ * up to a transaction's worth at a time: a claim and its count are never
+ * apart. Already claimed ones are left out and the rest written again.
+ */
+export async function claimNotifications(
+  ctx: StoreContext,
+  claims: readonly Notification[],
+): Promise<void> {
+  const chunk = MAX_TRANSACTION_ITEMS - 1;
+  for (let i = 0; i < claims.length; i += chunk) {
+    let pending = claims.slice(i, i + chunk);
+    while (pending.length > 0) {
+      try {
+        await ctx.doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              claimsRecord(ctx, pending),
+              ...pending.map((n) => notificationPut(ctx, n)),
+            ],
+          }),
+        );
+        break;
+      } catch (err) {
+        const failed = new Set(failedConditions(err).map((index) => index - 1));
+        if (failed.size === 0) throw err;
+        pending = pending.filter((_, index) => !failed.has(index));
+      }
+    }
+  }
+}
+
+/** How many notifications a change has claimed on these projects, from its records. */
+export async function countClaims(
+  ctx: StoreContext,
+  changeId: string,
+  projectIds: readonly string[],
+): Promise<number> {
+  const records = await batchGet(
+    ctx,
+    projectIds.map((p) => keys.claims(changeId, p)),
+  );
+  return records.reduce((n, r) => n + ((r.researchers as Set<string> | undefined)?.size ?? 0), 0);
 }
 
 /**

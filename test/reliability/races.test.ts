@@ -12,6 +12,11 @@
  * 3. Found while reading the redelivery path: a change that crashed after
  *    writing its summary (and claims) but before recording its page, and is
  *    redelivered after the project's members changed.
+ * 4. Found by the model-based test (seeds 1611343822 and 2019914669,
+ *    interleaved property): the same crash, redelivered after a newer change
+ *    rewrote the summary (so the redelivery skips the project yet must still
+ *    count what it claimed), or after the first write notified nobody and a
+ *    researcher has joined since (the redelivery must notify nobody).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -181,6 +186,10 @@ const MEANWHILE: Record<string, (prefix: string) => Promise<unknown>> = {
       },
       ACTOR,
     ),
+  'a newer level change rewrites the summary': async (x) => {
+    const newer = await setDatasetLevel(ctx, `${x}d`, 0, 'tightened again', ACTOR);
+    await applyChange(ctx, newer.changeId);
+  },
 };
 
 describe('a change redelivered after it wrote its summary but before it recorded its page', () => {
@@ -215,4 +224,26 @@ describe('a change redelivered after it wrote its summary but before it recorded
       expect(report.violations).toEqual([]);
     },
   );
+});
+
+describe('a change that notified nobody, redelivered after a researcher joined', () => {
+  it('notifies nobody and counts none', async () => {
+    // Arrange: p (level 3) with no members; r exists.
+    const x = 'nobody-';
+    await applyChange(ctx, (await anOrganisation(ctx, `${x}o`, fullAoc())).changeId);
+    await applyChange(ctx, (await aResearcher(ctx, `${x}r`, `${x}o`)).changeId);
+    await aDataset(ctx, `${x}d`, 3);
+    for (const c of await aProject(ctx, `${x}p`, [`${x}d`], [])) await applyChange(ctx, c);
+    const { changeId } = await setDatasetLevel(ctx, `${x}d`, 1, 'tightened', ACTOR);
+    // Act
+    const crashing: StoreContext = { ...ctx, doc: crashingBeforeThePage() };
+    await expect(runChangePage(crashing, changeId, 0)).rejects.toThrow('injected crash');
+    await addMember(ctx, `${x}p`, `${x}r`, ACTOR);
+    await runChangePage(ctx, changeId, 0);
+    // Assert
+    const { items } = await listNotifications(ctx, `${x}r`);
+    expect(items.filter((n) => n.changeId === changeId)).toEqual([]);
+    expect(await getChange(ctx, changeId)).toMatchObject({ status: 'applied', notifications: 0 });
+    expect((await getSummary(ctx, `${x}p`))?.accessLevel).toBe(1);
+  });
 });
