@@ -19,7 +19,8 @@ export type ChangeStatus = z.infer<typeof ChangeStatusSchema>;
 /**
  * Response of `GET /v1/changes/{changeId}`: the progress of one accepted write.
  * `affectedProjects` counts the projects recomputed for it so far and
- * `notifications` the notifications claimed for it so far.
+ * `notifications` the notifications claimed for it so far; once it is
+ * `applied`, `notifications` is exactly the notifications it claimed.
  */
 export const ChangeRecordSchema = z
   .object({

@@ -17,7 +17,7 @@ import {
 } from '../domain/index.js';
 import {
   batchGet,
-  claimNotification,
+  claimNotifications,
   getSummaries,
   type IdPage,
   keys,
@@ -110,7 +110,7 @@ async function narrowResearcher(
         }),
       ];
     });
-    await mapLimit(claims, 8, (n) => claimNotification(ctx, n));
+    await mapLimit(claims, 8, (n) => claimNotifications(ctx, [n]));
     progress = add(progress, {
       affectedProjects: summaries.size,
       notifications: already.size + claims.length,

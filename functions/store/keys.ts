@@ -100,6 +100,7 @@ export const prefixes = {
   notification: 'NOTIFICATION#',
   audit: 'AUDIT#',
   page: 'PAGE#',
+  claims: 'CLAIMS#',
 } as const;
 
 /** The `byRef` partition of everything that refers to one dataset, researcher or organisation. */

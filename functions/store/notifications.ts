@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Notification, NotificationSchema } from '../../schemas/index.js';
 import type { StoreContext } from './context.js';
 import { keys, prefixes } from './keys.js';
@@ -17,20 +17,6 @@ export function notificationPut(ctx: StoreContext, n: Notification) {
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
-}
-
-/**
- * Claims a notification on its own. Returns `false` when it was already
- * claimed, which is how redelivered changes stay exactly-once.
- */
-export async function claimNotification(ctx: StoreContext, n: Notification): Promise<boolean> {
-  try {
-    await ctx.doc.send(new PutCommand(notificationPut(ctx, n).Put));
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
 }
 
 /** A researcher's notifications, newest first (change ids sort by time). */

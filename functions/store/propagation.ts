@@ -12,8 +12,9 @@ import type {
 } from '../../schemas/index.js';
 import { batchGet } from './batch.js';
 import type { StoreContext } from './context.js';
-import { keys } from './keys.js';
+import { keys, prefixes } from './keys.js';
 import { notificationPut } from './notifications.js';
+import { queryPartition } from './scan.js';
 import { failedConditions, isConditionFailure, versionCondition } from './tx.js';
 
 /** At most this many items go into one DynamoDB transaction. */
@@ -201,37 +202,46 @@ function claimsRecord(ctx: StoreContext, claims: readonly Notification[]) {
 }
 
 /**
- * Claims notifications of one change on one project that did not fit the
- * summary's transaction (or that a redelivery finishes), with their record,
- * up to a transaction's worth at a time: a claim and its count are never
- * apart. Already claimed ones are left out and the rest written again.
+ * Claims notifications of a change (that did not fit a summary's transaction,
+ * that a redelivery finishes, or of a researcher's standing), each project's
+ * with its claims record, up to a transaction's worth at a time: a claim and
+ * its count are never apart. Already claimed ones are left out and the rest
+ * written again.
  */
 export async function claimNotifications(
   ctx: StoreContext,
   claims: readonly Notification[],
 ): Promise<void> {
+  const byProject = new Map<string, Notification[]>();
+  for (const n of claims) byProject.set(n.projectId, [...(byProject.get(n.projectId) ?? []), n]);
   const chunk = MAX_TRANSACTION_ITEMS - 1;
-  for (let i = 0; i < claims.length; i += chunk) {
-    let pending = claims.slice(i, i + chunk);
-    while (pending.length > 0) {
-      try {
-        await ctx.doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              claimsRecord(ctx, pending),
-              ...pending.map((n) => notificationPut(ctx, n)),
-            ],
-          }),
-        );
-        break;
-      } catch (err) {
-        const failed = new Set(failedConditions(err).map((index) => index - 1));
-        if (failed.size === 0) throw err;
-        pending = pending.filter((_, index) => !failed.has(index));
+  for (const ofProject of byProject.values()) {
+    for (let i = 0; i < ofProject.length; i += chunk) {
+      let pending = ofProject.slice(i, i + chunk);
+      while (pending.length > 0) {
+        try {
+          await ctx.doc.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                claimsRecord(ctx, pending),
+                ...pending.map((n) => notificationPut(ctx, n)),
+              ],
+            }),
+          );
+          break;
+        } catch (err) {
+          const failed = new Set(failedConditions(err).map((index) => index - 1));
+          if (failed.size === 0) throw err;
+          pending = pending.filter((_, index) => !failed.has(index));
+        }
       }
     }
   }
 }
+
+/** Notifications in a claims record. */
+const claimed = (record: Record<string, unknown>): number =>
+  (record.researchers as Set<string> | undefined)?.size ?? 0;
 
 /** How many notifications a change has claimed on these projects, from its records. */
 export async function countClaims(
@@ -243,7 +253,20 @@ export async function countClaims(
     ctx,
     projectIds.map((p) => keys.claims(changeId, p)),
   );
-  return records.reduce((n, r) => n + ((r.researchers as Set<string> | undefined)?.size ?? 0), 0);
+  return records.reduce((n, r) => n + claimed(r), 0);
+}
+
+/**
+ * Every notification a change has claimed, by any delivery, from all its
+ * claims records: what an applied change counts, whoever has joined, left or
+ * moved since its pages ran.
+ */
+export async function countAllClaims(ctx: StoreContext, changeId: string): Promise<number> {
+  let n = 0;
+  for await (const r of queryPartition(ctx, keys.change(changeId).pk, prefixes.claims)) {
+    n += claimed(r);
+  }
+  return n;
 }
 
 /**
@@ -260,6 +283,8 @@ export async function completePage(
   nextKey: Record<string, unknown> | undefined,
 ): Promise<boolean> {
   const now = ctx.now().toISOString();
+  // The last page sets the exact count; earlier ones add their own as progress.
+  const total = nextKey ? undefined : await countAllClaims(ctx, change.changeId);
   const cursor: CursorItem | undefined = nextKey && {
     changeId: change.changeId,
     page: page + 1,
@@ -276,14 +301,14 @@ export async function completePage(
               Key: keys.change(change.changeId),
               UpdateExpression: cursor
                 ? 'SET pagesDone = :next ADD affectedProjects :p, notifications :n'
-                : 'SET pagesDone = :next, #status = :applied, appliedAt = :now ADD affectedProjects :p, notifications :n',
+                : 'SET pagesDone = :next, #status = :applied, appliedAt = :now, notifications = :n ADD affectedProjects :p',
               ConditionExpression: 'pagesDone = :page',
               ExpressionAttributeNames: cursor ? undefined : { '#status': 'status' },
               ExpressionAttributeValues: {
                 ':page': page,
                 ':next': page + 1,
                 ':p': counts.affectedProjects,
-                ':n': counts.notifications,
+                ':n': total ?? counts.notifications,
                 ...(cursor ? {} : { ':applied': 'applied', ':now': now }),
               },
             },

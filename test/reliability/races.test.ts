@@ -17,6 +17,9 @@
  *    rewrote the summary (so the redelivery skips the project yet must still
  *    count what it claimed), or after the first write notified nobody and a
  *    researcher has joined since (the redelivery must notify nobody).
+ * 5. Found by the model-based test (seed 659352556, interleaved property): a
+ *    researcher's own change, redelivered after they left the project it
+ *    notified them on, must still count that notice.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -245,5 +248,38 @@ describe('a change that notified nobody, redelivered after a researcher joined',
     expect(items.filter((n) => n.changeId === changeId)).toEqual([]);
     expect(await getChange(ctx, changeId)).toMatchObject({ status: 'applied', notifications: 0 });
     expect((await getSummary(ctx, `${x}p`))?.accessLevel).toBe(1);
+  });
+});
+
+describe("a researcher's change redelivered after they left the project it notified them on", () => {
+  it('still counts the notice it claimed', async () => {
+    // Arrange: r (accredited, full AOC) on p (level 3).
+    const x = 'left-';
+    await applyChange(ctx, (await anOrganisation(ctx, `${x}o`, fullAoc())).changeId);
+    await applyChange(ctx, (await aResearcher(ctx, `${x}r`, `${x}o`)).changeId);
+    await aDataset(ctx, `${x}d`, 3);
+    for (const c of await aProject(ctx, `${x}p`, [`${x}d`], [`${x}r`])) await applyChange(ctx, c);
+    const { changeId } = await putResearcher(
+      ctx,
+      `${x}r`,
+      {
+        name: 'Researcher',
+        email: 'r@example.org',
+        organisationId: `${x}o`,
+        accreditation: anAccreditation({ status: 'expired' }),
+      },
+      ACTOR,
+    );
+    // Act: the change claims r's notice on p and dies; r leaves p; redelivery.
+    const crashing: StoreContext = { ...ctx, doc: crashingBeforeThePage() };
+    await expect(runChangePage(crashing, changeId, 0)).rejects.toThrow('injected crash');
+    await removeMember(ctx, `${x}p`, `${x}r`, ACTOR);
+    await runChangePage(ctx, changeId, 0);
+    // Assert
+    const { items } = await listNotifications(ctx, `${x}r`);
+    expect(items.filter((n) => n.changeId === changeId).map((n) => n.projectId)).toEqual([`${x}p`]);
+    expect(await getChange(ctx, changeId)).toMatchObject({ status: 'applied', notifications: 1 });
+    const report = await checkInvariants(ctx, { staleAfterMs: 3_600_000 });
+    expect(report.violations).toEqual([]);
   });
 });
