@@ -14,7 +14,12 @@ import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { buildNotification, narrowedMembers, summariseProject } from '../functions/domain/index.js';
+import {
+  buildNotification,
+  levelChangedCause,
+  narrowedMembers,
+  summariseProject,
+} from '../functions/domain/index.js';
 import type { ConsumerName } from '../functions/handlers/consumers.js';
 import { checkInvariants, describeSubject, type Finding } from '../functions/reconcile/index.js';
 import {
@@ -437,12 +442,7 @@ async function expectedTemplates(ctx: StoreContext, projectId: string): Promise<
   const computed = summariseProject(links);
   const now = ctx.now();
   const changeId = newChangeId(now);
-  const cause = {
-    kind: 'dataset-level-changed' as const,
-    datasetId: BENCH_DATASET,
-    fromLevel: FROM_LEVEL,
-    toLevel: TO_LEVEL,
-  };
+  const cause = levelChangedCause({ datasetId: BENCH_DATASET }, FROM_LEVEL, TO_LEVEL);
   const [narrowed] = narrowedMembers(
     projectId,
     stored,
@@ -461,6 +461,7 @@ async function expectedTemplates(ctx: StoreContext, projectId: string): Promise<
     projectLevel: { from: stored.accessLevel, to: computed.accessLevel },
     removedRoutes: narrowed.removedRoutes,
     remainingRoutes: narrowed.remainingRoutes,
+    deniedBy: narrowed.deniedBy,
     createdAt: now.toISOString(),
   });
   return {

@@ -183,6 +183,7 @@ async function recomputeNaively(
       projectLevel: { from: stored.accessLevel, to: computed.accessLevel },
       removedRoutes: narrowed.removedRoutes,
       remainingRoutes: narrowed.remainingRoutes,
+      deniedBy: narrowed.deniedBy,
       createdAt: now,
     });
     await ctx.doc.send(

@@ -12,7 +12,7 @@
  * a freshly seeded table. Datasets are created through the store itself.
  */
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { summariesEqual, summariseProject } from '../functions/domain/index.js';
+import { datasetLinkCause, summariesEqual, summariseProject } from '../functions/domain/index.js';
 import {
   auditPut,
   changePut,
@@ -246,11 +246,7 @@ function projectItems(
   let summary: SummaryItem = { projectId, ...summariseProject([]), version: 1, updatedAt: at };
   const links: LinkItem[] = [];
   for (const d of datasets) {
-    const cause = {
-      kind: 'dataset-added' as const,
-      datasetId: d.datasetId,
-      toLevel: d.accessLevel,
-    };
+    const cause = datasetLinkCause('dataset-added', d, d.accessLevel);
     const change = applied(
       newChange(now, {
         kind: 'dataset-added',

@@ -5,6 +5,7 @@ import {
   IdSchema,
   ProjectLevelSchema,
   ProjectStatusSchema,
+  RoutesSchema,
   TimestampSchema,
 } from './common.js';
 import { CauseSchema } from './notification.js';
@@ -89,6 +90,23 @@ const DatasetRemovedSchema = ChangeBaseSchema.extend({
   projectId: IdSchema,
   datasetId: IdSchema,
   fromLevel: ClassificationSchema,
+  /** The cause reported in notifications of this change (a project that loses its last dataset). */
+  cause: CauseSchema,
+});
+
+/**
+ * A researcher was removed from a project. The routes they had on it the
+ * moment before (`fromRoutes`) and the project's level then are decided when
+ * the membership is deleted, in the same transaction, so every delivery of
+ * the change notifies the same way.
+ */
+const MembershipEndedSchema = ChangeBaseSchema.extend({
+  kind: z.literal('membership-ended'),
+  projectId: IdSchema,
+  researcherId: IdSchema,
+  fromRoutes: RoutesSchema,
+  projectLevel: ProjectLevelSchema,
+  cause: CauseSchema,
 });
 
 /** An organisation's agreements were written (`fromAgreements` is `null` when it is new). */
@@ -130,6 +148,7 @@ export const ChangeItemSchema = z.union([
   DatasetLevelChangedSchema,
   DatasetAddedSchema,
   DatasetRemovedSchema,
+  MembershipEndedSchema,
   AgreementChangedSchema,
   AccreditationChangedSchema,
   OrganisationExpirySchema,

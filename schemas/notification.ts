@@ -14,17 +14,38 @@ import { AccreditationStatusSchema } from './researcher.js';
 export const CAUSE_KINDS = [
   'dataset-level-changed',
   'dataset-added',
+  'dataset-removed',
+  'membership-ended',
   'organisation-agreement-changed',
+  'organisation-changed',
   'accreditation-changed',
   'expiry',
 ] as const;
 export const CauseKindSchema = z.enum(CAUSE_KINDS).meta({ id: 'CauseKind' });
 export type CauseKind = z.infer<typeof CauseKindSchema>;
 
+/** A value a fact can take in a cause's `changes` (`null`: absent). */
+export const FactValueSchema = z
+  .union([z.string(), z.number(), z.boolean(), z.null()])
+  .meta({ id: 'FactValue' });
+export type FactValue = z.infer<typeof FactValueSchema>;
+
+/**
+ * One fact that changed and matters to a researcher's routes, from what to
+ * what (never to the same value): `accessLevel`, `dataset`, `membership`,
+ * `organisationId`, `AOCCC.status`, `accreditation.homeAddressOnFile`, ...
+ */
+export const FactChangeSchema = z
+  .object({ field: z.string(), from: FactValueSchema, to: FactValueSchema })
+  .meta({ id: 'FactChange' });
+export type FactChange = z.infer<typeof FactChangeSchema>;
+
 /** The cause of a notification: which dataset, agreement or accreditation, from what to what. */
 export const CauseSchema = z
   .object({
     kind: CauseKindSchema,
+    /** Every fact that changed and mattered, from what to what; the message is built from it. */
+    changes: z.array(FactChangeSchema).default([]),
     datasetId: IdSchema.optional(),
     /** The dataset's title when the change was made, for the message. */
     datasetTitle: z.string().optional(),

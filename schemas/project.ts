@@ -83,6 +83,12 @@ export const MembershipRefSchema = MembershipSchema.pick({
 }).meta({ id: 'MembershipRef' });
 export type MembershipRef = z.infer<typeof MembershipRefSchema>;
 
+/** Response of removing a researcher from a project: the `membership-ended` change it started. */
+export const MembershipRemovedSchema = MembershipRefSchema.extend({ changeId: IdSchema }).meta({
+  id: 'MembershipRemoved',
+});
+export type MembershipRemoved = z.infer<typeof MembershipRemovedSchema>;
+
 /** A page of ids, as returned by list endpoints. */
 export const ProjectRefPageSchema = z
   .object({ items: z.array(z.object({ projectId: IdSchema })), nextToken: z.string().optional() })

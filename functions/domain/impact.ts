@@ -2,12 +2,13 @@ import type {
   Accreditation,
   Agreements,
   Classification,
+  DenyReason,
   Impact,
   NarrowedResearcher,
   ProjectSummary,
 } from '../../schemas/index.js';
 import { decideRoutes } from './access.js';
-import { hasNarrowed, narrowing } from './narrowing.js';
+import { hasNarrowed, narrowing, reasonsDenying } from './narrowing.js';
 import { type DatasetLevel, summariseProject } from './project.js';
 
 /** A project member with what their own routes depend on. */
@@ -17,6 +18,11 @@ export interface MemberStanding {
   readonly accreditation: Accreditation | undefined;
 }
 
+/** A member who loses routes, with the reasons that then deny the routes lost. */
+export interface NarrowedMember extends NarrowedResearcher {
+  readonly deniedBy: DenyReason[];
+}
+
 /** The members whose routes on a project narrow when its summary moves from `before` to `after`. */
 export function narrowedMembers(
   projectId: string,
@@ -24,14 +30,20 @@ export function narrowedMembers(
   after: Pick<ProjectSummary, 'accessLevel' | 'status'>,
   members: readonly MemberStanding[],
   now: Date,
-): NarrowedResearcher[] {
-  const out: NarrowedResearcher[] = [];
+): NarrowedMember[] {
+  const out: NarrowedMember[] = [];
   for (const m of members) {
     const ctx = { isMember: true, agreements: m.agreements, accreditation: m.accreditation };
     const was = decideRoutes({ ...ctx, project: before }, now).routes;
-    const is = decideRoutes({ ...ctx, project: after }, now).routes;
-    if (hasNarrowed(was, is))
-      out.push({ researcherId: m.researcherId, projectId, ...narrowing(was, is) });
+    const is = decideRoutes({ ...ctx, project: after }, now);
+    if (!hasNarrowed(was, is.routes)) continue;
+    const lost = narrowing(was, is.routes);
+    out.push({
+      researcherId: m.researcherId,
+      projectId,
+      ...lost,
+      deniedBy: reasonsDenying(lost.removedRoutes, is.denied),
+    });
   }
   return out;
 }
@@ -78,7 +90,8 @@ export function previewImpact(
       fromStatus: before.status,
       toStatus: after.status,
     });
-    narrowed.push(...narrowedMembers(p.projectId, before, after, p.members, now));
+    for (const { deniedBy: _, ...n } of narrowedMembers(p.projectId, before, after, p.members, now))
+      narrowed.push(n);
   }
   return {
     datasetId,

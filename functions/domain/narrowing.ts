@@ -1,4 +1,9 @@
-import type { Route } from '../../schemas/index.js';
+import {
+  DENY_REASONS,
+  type DeniedRoute,
+  type DenyReason,
+  type Route,
+} from '../../schemas/index.js';
 import { orderRoutes } from './routes.js';
 
 /** Routes lost between a before and an after, and the routes still permitted. */
@@ -18,4 +23,16 @@ export function narrowing(before: readonly Route[], after: readonly Route[]): Na
 /** Whether any route permitted before is not permitted after. */
 export function hasNarrowed(before: readonly Route[], after: readonly Route[]): boolean {
   return before.some((r) => !after.includes(r));
+}
+
+/**
+ * The reasons that, after a change, deny the routes it removed, in the order
+ * of the reasons: what a notice's contact follows (docs/rules.md).
+ */
+export function reasonsDenying(
+  removed: readonly Route[],
+  denied: readonly DeniedRoute[],
+): DenyReason[] {
+  const found = new Set(denied.filter((d) => removed.includes(d.route)).flatMap((d) => d.reasons));
+  return DENY_REASONS.filter((r) => found.has(r));
 }

@@ -3,9 +3,12 @@ import {
   type Cause,
   CONTACTS,
   type Contacts,
+  type DenyReason,
+  type FactValue,
   type Notification,
   type Route,
 } from '../../schemas/index.js';
+import { describeFacts } from './cause.js';
 import { ROUTE_LABELS } from './routes.js';
 
 /** What a notification is built from; ids and the clock are supplied by the caller. */
@@ -19,20 +22,27 @@ export interface NarrowingNotice {
   readonly projectLevel: { readonly from: AccessLevel | null; readonly to: AccessLevel | null };
   readonly removedRoutes: readonly Route[];
   readonly remainingRoutes: readonly Route[];
+  /** The reasons that now deny the removed routes ({@link reasonsDenying}); the contact follows them. */
+  readonly deniedBy: readonly DenyReason[];
   readonly createdAt: string;
   /** The addresses to name; default {@link CONTACTS}. */
   readonly contacts?: Contacts;
 }
 
-/** AOC questions go to the connectivity team; everything about project access to customer support. */
-export function contactFor(cause: Cause, contacts: Contacts = CONTACTS): string {
-  return cause.kind === 'organisation-agreement-changed' ||
-    (cause.kind === 'expiry' && cause.agreement !== undefined)
+/** The deny reasons that send a researcher to the connectivity team. */
+const CONNECTIVITY_REASONS: readonly DenyReason[] = ['no-aoc-agreement', 'no-remote-agreement'];
+
+/**
+ * Whom to contact: the connectivity team when a removed route is now denied
+ * by a missing AOC or remote agreement, otherwise customer support.
+ */
+export function contactFor(deniedBy: readonly DenyReason[], contacts: Contacts = CONTACTS): string {
+  return deniedBy.some((r) => CONNECTIVITY_REASONS.includes(r))
     ? contacts.connectivity
     : contacts.projectAccess;
 }
 
-const levelText = (level: AccessLevel | null | undefined): string =>
+const levelText = (level: FactValue | undefined): string =>
   level === null || level === undefined ? 'unclassified' : `level ${level}`;
 
 const projectLevelText = (level: AccessLevel | null): string =>
@@ -49,17 +59,44 @@ const list = (routes: readonly Route[], conjunction: 'and' | 'or'): string => {
 const datasetName = (cause: Cause): string =>
   cause.datasetTitle ? `"${cause.datasetTitle}" (${cause.datasetId})` : `${cause.datasetId}`;
 
-/** One sentence naming the cause of a narrowing. */
+/** The cause's facts that `keep` selects, in words and in brackets; or nothing when there are none. */
+const factsAfter = (cause: Cause, keep: (field: string) => boolean): string => {
+  const facts = cause.changes.filter((c) => keep(c.field));
+  return facts.length === 0 ? '' : ` (${describeFacts(facts)})`;
+};
+
+/**
+ * One phrase naming the cause of a narrowing, built from its changed facts
+ * (`cause.changes`), so it never describes a change from a value to itself.
+ */
 export function describeCause(cause: Cause): string {
   switch (cause.kind) {
-    case 'dataset-level-changed':
-      return `the access level of dataset ${datasetName(cause)} changed from ${levelText(cause.fromLevel)} to ${levelText(cause.toLevel)}`;
+    case 'dataset-level-changed': {
+      const level = cause.changes.find((c) => c.field === 'accessLevel');
+      return level
+        ? `the access level of dataset ${datasetName(cause)} changed from ${levelText(level.from)} to ${levelText(level.to)}`
+        : `the access level of dataset ${datasetName(cause)} was set`;
+    }
     case 'dataset-added':
       return `dataset ${datasetName(cause)} (${levelText(cause.toLevel)}) was added to the project`;
+    case 'dataset-removed':
+      return `dataset ${datasetName(cause)} was removed from the project`;
+    case 'membership-ended':
+      return 'your membership of the project ended';
     case 'organisation-agreement-changed':
-      return `the ${cause.agreement ?? 'connectivity'} agreement of your organisation ${cause.organisationId} changed${cause.fromStatus !== undefined ? ` from ${cause.fromStatus ?? 'none'} to ${cause.toStatus ?? 'none'}` : ''}`;
+      return `the agreements of your organisation ${cause.organisationId} changed${factsAfter(cause, () => true)}`;
+    case 'organisation-changed': {
+      const move = cause.changes.find((c) => c.field === 'organisationId');
+      const accreditation = factsAfter(cause, (f) => f.startsWith('accreditation.'));
+      const moved = move
+        ? `you moved from organisation ${String(move.from)} to organisation ${String(move.to)}`
+        : `you moved to organisation ${cause.organisationId}`;
+      return accreditation === ''
+        ? moved
+        : `${moved}, and your accreditation changed${accreditation}`;
+    }
     case 'accreditation-changed':
-      return `your researcher accreditation changed${cause.fromStatus !== undefined ? ` from ${cause.fromStatus ?? 'none'} to ${cause.toStatus ?? 'none'}` : ''}`;
+      return `your researcher accreditation changed${factsAfter(cause, () => true)}`;
     case 'expiry':
       return cause.agreement !== undefined
         ? `the ${cause.agreement} agreement of your organisation ${cause.organisationId} expired${cause.expiredAt ? ` on ${cause.expiredAt}` : ''}`
@@ -75,7 +112,7 @@ export function describeCause(cause: Cause): string {
  */
 export function buildNotification(notice: NarrowingNotice): Notification {
   const { projectId, projectTitle, cause, projectLevel, removedRoutes, remainingRoutes } = notice;
-  const contact = contactFor(cause, notice.contacts);
+  const contact = contactFor(notice.deniedBy, notice.contacts);
   const project = projectTitle ? `"${projectTitle}" (${projectId})` : projectId;
   const levelLine =
     projectLevel.from === projectLevel.to

@@ -28,12 +28,6 @@ export interface RecomputeResult {
 /** The changes that recompute a single project's summary. */
 export type ProjectChange = ChangeOf<'dataset-level-changed' | 'dataset-added' | 'dataset-removed'>;
 
-/** The project changes that notify: a removal can only take away a project's last dataset. */
-type NotifyingChange = ChangeOf<'dataset-level-changed' | 'dataset-added'>;
-
-const notifies = (change: ProjectChange): change is NotifyingChange =>
-  change.kind !== 'dataset-removed';
-
 /**
  * Recomputes one project's summary for a change, from the project's own
  * partition, and writes it with a condition on its version together with the
@@ -106,7 +100,7 @@ export function recomputeProject(
       }
       if (summariesEqual(stored, computed)) {
         // A redelivery after the summary was written: make sure every claim of this change exists.
-        if (stored.changeId !== change.changeId || !stored.previous || !notifies(change)) {
+        if (stored.changeId !== change.changeId || !stored.previous) {
           return { result: UNCHANGED };
         }
         // Exactly whom the first delivery notified (nobody, if it recorded no one): members may
@@ -124,27 +118,25 @@ export function recomputeProject(
         await claimNotifications(ctx, notices);
         return { result: UNCHANGED };
       }
-      const notices = notifies(change)
-        ? await noticesFor(
-            ctx,
-            change,
-            partition.project?.title,
-            stored,
-            { ...computed, projectId },
-            members,
-            agreements,
-          )
-        : [];
+      const notices = await noticesFor(
+        ctx,
+        change,
+        partition.project?.title,
+        stored,
+        { ...computed, projectId },
+        members,
+        agreements,
+      );
       const next: SummaryItem = {
         projectId,
         ...computed,
         version: stored.version + 1,
         updatedAt: ctx.now().toISOString(),
         changeId: change.changeId,
-        ...(notifies(change) && { cause: change.cause }),
+        cause: change.cause,
         previous: { accessLevel: stored.accessLevel, status: stored.status },
         // Recorded even when empty: a redelivery claims exactly these, never today's members.
-        ...(notifies(change) && { notified: notices.map((n) => n.researcherId) }),
+        notified: notices.map((n) => n.researcherId),
       };
       const fresh = notices.filter((n) => !alreadyClaimed.has(n.notificationId));
       return {
@@ -170,7 +162,7 @@ const UNCHANGED: RecomputeResult = { outcome: 'unchanged' };
 /** The notifications of the members whose routes narrow from `before` to `after`. */
 async function noticesFor(
   ctx: PropagationContext,
-  change: NotifyingChange,
+  change: ProjectChange,
   projectTitle: string | undefined,
   before: Pick<ProjectSummary, 'accessLevel' | 'status'>,
   after: Pick<SummaryItem, 'accessLevel' | 'status' | 'projectId'>,
@@ -194,6 +186,7 @@ async function noticesFor(
       projectLevel: { from: before.accessLevel, to: after.accessLevel },
       removedRoutes: n.removedRoutes,
       remainingRoutes: n.remainingRoutes,
+      deniedBy: n.deniedBy,
       createdAt,
       ...(ctx.contacts && { contacts: ctx.contacts }),
     }),

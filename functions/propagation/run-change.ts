@@ -8,6 +8,7 @@ import {
   listProjectsOfDataset,
 } from '../store/index.js';
 import type { PropagationContext } from './context.js';
+import { propagateMembershipEnded } from './membership.js';
 import { recomputeProject } from './recompute.js';
 import {
   type Progress,
@@ -75,6 +76,8 @@ async function runPage(
         notifications: await countClaims(ctx, change.changeId, [change.projectId]),
       };
     }
+    case 'membership-ended':
+      return propagateMembershipEnded(ctx, change);
     case 'accreditation-changed':
       return propagateResearcherChange(ctx, change);
     case 'organisation-agreement-changed':

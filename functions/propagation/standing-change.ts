@@ -9,11 +9,13 @@ import type {
 } from '../../schemas/index.js';
 import { mapLimit } from '../commons/index.js';
 import {
+  agreementsChangedCause,
   buildNotification,
-  changedAgreement,
   decideRoutes,
   hasNarrowed,
   narrowing,
+  reasonsDenying,
+  standingChangedCause,
 } from '../domain/index.js';
 import {
   batchGet,
@@ -90,10 +92,11 @@ async function narrowResearcher(
             accreditation: side.accreditation,
           },
           side.at,
-        ).routes;
-      const was = decide(before);
+        );
+      const was = decide(before).routes;
       const is = decide(after);
-      if (!hasNarrowed(was, is)) return [];
+      if (!hasNarrowed(was, is.routes)) return [];
+      const lost = narrowing(was, is.routes);
       const projectTitle = titles.get(summary.projectId);
       return [
         buildNotification({
@@ -104,7 +107,8 @@ async function narrowResearcher(
           ...(projectTitle !== undefined && { projectTitle }),
           cause,
           projectLevel: { from: summary.accessLevel, to: summary.accessLevel },
-          ...narrowing(was, is),
+          ...lost,
+          deniedBy: reasonsDenying(lost.removedRoutes, is.denied),
           createdAt: ctx.now().toISOString(),
           ...(ctx.contacts && { contacts: ctx.contacts }),
         }),
@@ -117,20 +121,6 @@ async function narrowResearcher(
     });
   } while (startKey);
   return progress;
-}
-
-/** The cause reported for an organisation's agreements changing from `from` to `to`. */
-function agreementCause(change: OrganisationChange, from: Agreements, to: Agreements): Cause {
-  const agreement = changedAgreement(from, to, new Date(change.createdAt));
-  return {
-    kind: 'organisation-agreement-changed',
-    organisationId: change.organisationId,
-    ...(agreement && {
-      agreement,
-      fromStatus: from[agreement]?.status ?? null,
-      toStatus: to[agreement]?.status ?? null,
-    }),
-  };
 }
 
 /**
@@ -167,12 +157,7 @@ export async function propagateResearcherChange(
     researcherId,
     { agreements: agreements.get(from.organisationId), accreditation: from.accreditation, at },
     { agreements: agreements.get(to.organisationId), accreditation: to.accreditation, at },
-    {
-      kind: 'accreditation-changed',
-      researcherId,
-      fromStatus: from.accreditation.status,
-      toStatus: to.accreditation.status,
-    },
+    standingChangedCause(researcherId, from, to),
   );
 }
 
@@ -201,7 +186,9 @@ export async function propagateOrganisationPage(
   const toAgreements = change.kind === 'expiry' ? current : change.toAgreements;
   const beforeAt = change.kind === 'expiry' ? new Date(change.beforeAt) : at;
   const cause =
-    change.kind === 'expiry' ? change.cause : agreementCause(change, fromAgreements, toAgreements);
+    change.kind === 'expiry'
+      ? change.cause
+      : agreementsChangedCause(organisationId, fromAgreements, toAgreements, at);
   const members = [...researchers.values()].filter(
     (r: Researcher) => r.organisationId === organisationId,
   );

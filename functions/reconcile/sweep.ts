@@ -1,6 +1,6 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { AGREEMENT_KINDS } from '../../schemas/index.js';
-import { expiryMoment } from '../domain/index.js';
+import { expiryCause, expiryMoment } from '../domain/index.js';
 import {
   type ChangeFacts,
   changePut,
@@ -56,12 +56,10 @@ export async function sweepExpiries(
           actor: 'system:reconciler',
           beforeAt: justBefore(at),
           organisationId: org.organisationId,
-          cause: {
-            kind: 'expiry',
-            organisationId: org.organisationId,
-            agreement: kind,
-            expiredAt: agreement.expiresAt,
-          },
+          cause: expiryCause(
+            { organisationId: org.organisationId, agreement: kind },
+            agreement.expiresAt,
+          ),
         },
         'organisation',
         org.organisationId,
@@ -81,7 +79,7 @@ export async function sweepExpiries(
         actor: 'system:reconciler',
         beforeAt: justBefore(at),
         researcherId: r.researcherId,
-        cause: { kind: 'expiry', researcherId: r.researcherId, expiredAt: expiresAt },
+        cause: expiryCause({ researcherId: r.researcherId }, expiresAt),
       },
       'researcher',
       r.researcherId,

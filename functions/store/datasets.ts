@@ -4,6 +4,7 @@ import {
   type DatasetPutBody,
   DatasetSchema,
 } from '../../schemas/index.js';
+import { levelChangedCause } from '../domain/index.js';
 import { entityWrite, nextStamp } from './audit.js';
 import { batchGet } from './batch.js';
 import { changePut, newChange } from './changes.js';
@@ -134,13 +135,11 @@ function planWrite(
         datasetVersion: next.version,
         fromLevel: base.accessLevel,
         toLevel: next.accessLevel,
-        cause: {
-          kind: 'dataset-level-changed',
-          datasetId,
-          datasetTitle: next.title,
-          fromLevel: base.accessLevel,
-          toLevel: next.accessLevel,
-        },
+        cause: levelChangedCause(
+          { datasetId, title: next.title },
+          base.accessLevel,
+          next.accessLevel,
+        ),
       })
     : undefined;
   const lastChangeId = change?.changeId ?? stored?.lastChangeId;

@@ -1,4 +1,5 @@
 import { type LinkItem, LinkItemSchema } from '../../schemas/index.js';
+import { datasetLinkCause } from '../domain/index.js';
 import { auditPut } from './audit.js';
 import { changePut, newChange } from './changes.js';
 import type { StoreContext } from './context.js';
@@ -47,12 +48,11 @@ export function linkDataset(
         datasetId,
         datasetVersion: dataset.version,
         toLevel: dataset.accessLevel,
-        cause: {
-          kind: 'dataset-added',
-          datasetId,
-          datasetTitle: dataset.title,
-          toLevel: dataset.accessLevel,
-        },
+        cause: datasetLinkCause(
+          'dataset-added',
+          { datasetId, title: dataset.title },
+          dataset.accessLevel,
+        ),
       });
       const link: LinkItem = {
         projectId,
@@ -112,7 +112,10 @@ export async function unlinkDataset(
   datasetId: string,
   actor: string,
 ): Promise<{ changeId: string }> {
-  const link = await getLink(ctx, projectId, datasetId);
+  const [link, dataset] = await Promise.all([
+    getLink(ctx, projectId, datasetId),
+    getDataset(ctx, datasetId),
+  ]);
   if (!link) throw new NotFoundError('link', `${projectId}/${datasetId}`);
   const now = ctx.now();
   const change = newChange(now, {
@@ -121,6 +124,11 @@ export async function unlinkDataset(
     projectId,
     datasetId,
     fromLevel: link.accessLevel,
+    cause: datasetLinkCause(
+      'dataset-removed',
+      { datasetId, ...(dataset && { title: dataset.title }) },
+      link.accessLevel,
+    ),
   });
   const failure = await transact(ctx, [
     {

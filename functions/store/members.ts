@@ -1,11 +1,19 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Membership } from '../../schemas/index.js';
+import {
+  type Membership,
+  OrganisationSchema,
+  ResearcherSchema,
+  SummaryItemSchema,
+} from '../../schemas/index.js';
+import { decideRoutes, membershipEndedCause } from '../domain/index.js';
 import { auditPut } from './audit.js';
+import { changePut, newChange } from './changes.js';
 import type { StoreContext } from './context.js';
 import { NotFoundError } from './errors.js';
-import { keys, refs } from './keys.js';
+import { type Key, keys, refs } from './keys.js';
+import { getParsed } from './read.js';
 import { mustExist, versionCondition } from './tx.js';
-import { transact } from './write.js';
+import { optimisticWrite, type TransactItem, transact } from './write.js';
 
 /** Adds a researcher to a project (both must exist), with an audit entry. */
 export async function addMember(
@@ -54,35 +62,96 @@ export async function addMember(
   }
 }
 
-/** Removes a researcher from a project, with an audit entry. */
+/**
+ * Removes a researcher from a project, with an audit entry and a
+ * `membership-ended` change. The routes the researcher had on the project
+ * until now are decided from the summary, the researcher and their
+ * organisation as read, and the transaction holds only if none of the three
+ * has moved since (else it reads again), so the change notifies exactly as
+ * the routes stood when the membership ended.
+ */
 export async function removeMember(
   ctx: StoreContext,
   projectId: string,
   researcherId: string,
   actor: string,
-): Promise<void> {
-  const failure = await transact(ctx, [
-    {
-      Delete: {
-        TableName: ctx.tableName,
-        Key: keys.member(projectId, researcherId),
-        ConditionExpression: 'attribute_exists(pk)',
-      },
+): Promise<{ changeId: string }> {
+  return optimisticWrite(ctx, {
+    subject: `membership '${projectId}/${researcherId}'`,
+    onConditionFailed: (failure) => {
+      if (failure.index === 0) {
+        throw new NotFoundError('membership', `${projectId}/${researcherId}`, failure);
+      }
     },
-    auditPut(ctx, keys.project(projectId).pk, {
-      entity: 'membership',
-      entityId: `${projectId}/${researcherId}`,
-      action: 'delete',
-      actor,
-      at: ctx.now().toISOString(),
-      from: { researcherId },
-      to: null,
-    }),
-  ]);
-  if (failure?.index === 0) {
-    throw new NotFoundError('membership', `${projectId}/${researcherId}`, failure);
-  }
-  if (failure) throw failure.cause;
+    attempt: async () => {
+      const [member, summary, researcher] = await Promise.all([
+        isMember(ctx, projectId, researcherId),
+        getParsed(ctx, keys.summary(projectId), SummaryItemSchema, true),
+        getParsed(ctx, keys.researcher(researcherId), ResearcherSchema, true),
+      ]);
+      if (!member) throw new NotFoundError('membership', `${projectId}/${researcherId}`);
+      const organisation =
+        researcher &&
+        (await getParsed(
+          ctx,
+          keys.organisation(researcher.organisationId),
+          OrganisationSchema,
+          true,
+        ));
+      const now = ctx.now();
+      const fromRoutes = summary
+        ? decideRoutes(
+            {
+              isMember: true,
+              project: summary,
+              agreements: organisation?.agreements,
+              accreditation: researcher?.accreditation,
+            },
+            now,
+          ).routes
+        : [];
+      const change = newChange(now, {
+        kind: 'membership-ended',
+        actor,
+        projectId,
+        researcherId,
+        fromRoutes,
+        projectLevel: summary?.accessLevel ?? null,
+        cause: membershipEndedCause(researcherId),
+      });
+      const unchanged = (key: Key, version: number | undefined): TransactItem => ({
+        ConditionCheck: { TableName: ctx.tableName, Key: key, ...versionCondition(version) },
+      });
+      return {
+        result: { changeId: change.changeId },
+        items: [
+          {
+            Delete: {
+              TableName: ctx.tableName,
+              Key: keys.member(projectId, researcherId),
+              ConditionExpression: 'attribute_exists(pk)',
+            },
+          },
+          unchanged(keys.summary(projectId), summary?.version),
+          unchanged(keys.researcher(researcherId), researcher?.version),
+          ...(researcher
+            ? [unchanged(keys.organisation(researcher.organisationId), organisation?.version)]
+            : []),
+          auditPut(ctx, keys.project(projectId).pk, {
+            entity: 'membership',
+            entityId: `${projectId}/${researcherId}`,
+            action: 'delete',
+            actor,
+            at: now.toISOString(),
+            from: { researcherId },
+            to: null,
+            changeId: change.changeId,
+          }),
+          changePut(ctx, change),
+        ],
+      };
+    },
+  });
 }
 
 /** Whether a researcher is a member of a project. */

@@ -100,6 +100,9 @@ describe('PUT and DELETE /v1/projects/{projectId}/researchers/{researcherId}', (
     expect(await isMember(api.ctx, 'p-team', 'r-other')).toBe(true);
     const removed = await asAdmin('DELETE', '/v1/projects/p-team/researchers/r-other');
     expect(removed.status).toBe(200);
+    const body = (await removed.json()) as { changeId: string };
+    expect(body).toEqual({ projectId: 'p-team', researcherId: 'r-other', changeId: body.changeId });
+    expect((await asAdmin('GET', `/v1/changes/${body.changeId}`)).status).toBe(200);
     expect(await isMember(api.ctx, 'p-team', 'r-other')).toBe(false);
     await expectProblem(await asAdmin('DELETE', '/v1/projects/p-team/researchers/r-other'), 404);
   });

@@ -254,7 +254,7 @@ describe('previewImpact', () => {
             ),
             p.members,
             now,
-          ),
+          ).map(({ deniedBy: _, ...n }) => n),
         );
         expect(impact.narrowed).toEqual(expected);
       }),
@@ -327,6 +327,7 @@ describe('narrowedMembers', () => {
         projectId: 'p1',
         removedRoutes: ['aoc-remote'],
         remainingRoutes: ['safe-room', 'safepod', 'aoc-office'],
+        deniedBy: ['project-level'],
       },
     ]);
   });

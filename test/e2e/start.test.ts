@@ -214,6 +214,103 @@ describe('npm start, through HTTP only', () => {
     expect(output()).not.toContain('r-e2e@example.org');
   }, 120_000);
 
+  it('notifies exactly once for a move of organisation, a dataset removed and a membership ended', async () => {
+    // Arrange: three researchers of full-aoc, each alone on a level 3 project of their own.
+    const accreditation = {
+      status: 'accredited',
+      ararSignedAt: '2026-01-05',
+      expiresAt: '2030-01-01',
+      homeAddressOnFile: true,
+    };
+    const researcher = (id: string, organisationId: string) =>
+      put(`/v1/researchers/${id}`, {
+        name: id,
+        email: `${id}@example.org`,
+        organisationId,
+        accreditation,
+      });
+    const setup: string[] = [];
+    for (const [r, p] of [
+      ['r-move', 'p-move'],
+      ['r-gone', 'p-gone'],
+      ['r-leave', 'p-leave'],
+    ] as const) {
+      setup.push((await researcher(r, 'full-aoc')).body.changeId);
+      expect((await put(`/v1/projects/${p}`, { title: p })).status).toBe(201);
+      expect((await put(`/v1/projects/${p}/researchers/${r}`)).status).toBe(201);
+      setup.push((await put(`/v1/projects/${p}/datasets/d3a`)).body.changeId);
+    }
+    await applied(...setup);
+    const inbox = async (r: string) =>
+      (await call('GET', `/v1/researchers/${r}/notifications`, tokens.admin as string)).body
+        .items as Array<Record<string, unknown>>;
+    const all = ['safe-room', 'safepod', 'aoc-office', 'aoc-remote'];
+
+    // Act
+    const moved = await researcher('r-move', 'no-aoc');
+    const removed = await call(
+      'DELETE',
+      '/v1/projects/p-gone/datasets/d3a',
+      tokens.admin as string,
+    );
+    const left = await call(
+      'DELETE',
+      '/v1/projects/p-leave/researchers/r-leave',
+      tokens.admin as string,
+    );
+    expect([moved.status, removed.status, left.status]).toEqual([200, 200, 200]);
+    await applied(moved.body.changeId, removed.body.changeId, left.body.changeId);
+    // The same body again changes nothing and notifies nobody.
+    const again = await researcher('r-move', 'no-aoc');
+    expect(again.status).toBe(200);
+    expect(again.body.changeId).toBe(moved.body.changeId);
+
+    // Assert: one notice each, with its cause, its facts and its contact.
+    const [move, gone, leave] = [
+      await inbox('r-move'),
+      await inbox('r-gone'),
+      await inbox('r-leave'),
+    ];
+    expect(move).toHaveLength(1);
+    expect(move[0]).toMatchObject({
+      changeId: moved.body.changeId,
+      projectId: 'p-move',
+      cause: {
+        kind: 'organisation-changed',
+        organisationId: 'no-aoc',
+        changes: [{ field: 'organisationId', from: 'full-aoc', to: 'no-aoc' }],
+      },
+      removedRoutes: ['aoc-office', 'aoc-remote'],
+      remainingRoutes: ['safe-room', 'safepod'],
+      contact: 'srs.connectivity@ons.gov.uk',
+    });
+    expect(gone).toHaveLength(1);
+    expect(gone[0]).toMatchObject({
+      changeId: removed.body.changeId,
+      projectId: 'p-gone',
+      cause: { kind: 'dataset-removed', changes: [{ field: 'dataset', from: 'd3a', to: null }] },
+      projectLevel: { from: 3, to: null },
+      removedRoutes: all,
+      remainingRoutes: [],
+      contact: 'srs.customer.support@ons.gov.uk',
+    });
+    expect(leave).toHaveLength(1);
+    expect(leave[0]).toMatchObject({
+      changeId: left.body.changeId,
+      projectId: 'p-leave',
+      cause: {
+        kind: 'membership-ended',
+        changes: [{ field: 'membership', from: true, to: false }],
+      },
+      removedRoutes: all,
+      remainingRoutes: [],
+    });
+    for (const id of [moved.body.changeId, removed.body.changeId, left.body.changeId]) {
+      const record = await call('GET', `/v1/changes/${id}`, tokens.admin as string);
+      expect(record.body).toMatchObject({ status: 'applied', notifications: 1 });
+    }
+  }, 120_000);
+
   it('stops cleanly on Ctrl-C and leaves no DynamoDB Local behind', async () => {
     // 'close': every process of the group has closed its end of the output pipes.
     process.kill(-(child.pid as number), 'SIGINT');

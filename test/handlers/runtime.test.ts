@@ -1,6 +1,10 @@
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { buildNotification } from '../../functions/domain/index.js';
+import {
+  agreementsChangedCause,
+  buildNotification,
+  levelChangedCause,
+} from '../../functions/domain/index.js';
 import { contactsFromEnv, requireEnv } from '../../functions/handlers/runtime.js';
 import { CONTACTS } from '../../schemas/index.js';
 
@@ -36,11 +40,13 @@ describe('handler configuration', () => {
     } as const;
     const byOrg = buildNotification({
       ...notice,
-      cause: { kind: 'organisation-agreement-changed', organisationId: 'o1', agreement: 'ARACCC' },
+      cause: agreementsChangedCause('o1', { ARACCC: { status: 'approved' } }, {}, new Date(0)),
+      deniedBy: ['no-remote-agreement'],
     });
     const byDataset = buildNotification({
       ...notice,
-      cause: { kind: 'dataset-level-changed', datasetId: 'd1', fromLevel: 3, toLevel: 2 },
+      cause: levelChangedCause({ datasetId: 'd1' }, 3, 2),
+      deniedBy: ['project-level'],
     });
     expect(byOrg.contact).toBe('aoc@example.org');
     expect(byOrg.message).toContain('aoc@example.org');

@@ -8,7 +8,9 @@ import {
   linkDataset,
   listNotifications,
   putOrganisation,
+  removeMember,
   setDatasetLevel,
+  unlinkDataset,
 } from '../../functions/store/index.js';
 import { fullAoc, noAoc, officeAoc } from '../support/factories.js';
 import { type Pipeline, startPipeline } from '../support/pipeline.js';
@@ -275,5 +277,161 @@ describe('an organisation change', () => {
       });
     }
     expect((await listNotifications(p.ctx, 'r3')).items).toEqual([]);
+  });
+});
+
+describe("a researcher's own standing", () => {
+  it('losing the home address on file names that fact, not an unchanged status, and customer support', async () => {
+    await anOrganisation(p.ctx, 'org', fullAoc());
+    await aResearcher(p.ctx, 'r1', 'org');
+    await aDataset(p.ctx, 'd1', 3);
+    await p.applied(...(await aProject(p.ctx, 'p1', ['d1'], ['r1'])));
+
+    const { changeId } = await aResearcher(p.ctx, 'r1', 'org', { homeAddressOnFile: false });
+    await p.applied(changeId);
+
+    const { items } = await listNotifications(p.ctx, 'r1');
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({
+      changeId,
+      cause: {
+        kind: 'accreditation-changed',
+        researcherId: 'r1',
+        changes: [{ field: 'accreditation.homeAddressOnFile', from: true, to: false }],
+      },
+      removedRoutes: ['aoc-remote'],
+      remainingRoutes: ['safe-room', 'safepod', 'aoc-office'],
+      contact: 'srs.customer.support@ons.gov.uk',
+    });
+    expect(items[0]?.message).toContain('home address on file from yes to no');
+    expect(items[0]?.message).not.toMatch(/from accredited to accredited/);
+  });
+
+  it('moving to an organisation without AOC is an organisation change, with the connectivity contact', async () => {
+    await anOrganisation(p.ctx, 'org-a', fullAoc());
+    await anOrganisation(p.ctx, 'org-b', noAoc());
+    await aResearcher(p.ctx, 'r1', 'org-a');
+    await aDataset(p.ctx, 'd1', 3);
+    await p.applied(...(await aProject(p.ctx, 'p1', ['d1'], ['r1'])));
+
+    const { changeId } = await aResearcher(p.ctx, 'r1', 'org-b');
+    await p.applied(changeId);
+
+    const { items } = await listNotifications(p.ctx, 'r1');
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({
+      changeId,
+      cause: {
+        kind: 'organisation-changed',
+        researcherId: 'r1',
+        organisationId: 'org-b',
+        changes: [{ field: 'organisationId', from: 'org-a', to: 'org-b' }],
+      },
+      removedRoutes: ['aoc-office', 'aoc-remote'],
+      remainingRoutes: ['safe-room', 'safepod'],
+      contact: 'srs.connectivity@ons.gov.uk',
+    });
+    expect(items[0]?.message).toContain('you moved from organisation org-a to organisation org-b');
+  });
+
+  it('rewritten unchanged notifies nobody', async () => {
+    await anOrganisation(p.ctx, 'org', fullAoc());
+    await aResearcher(p.ctx, 'r1', 'org');
+    await aDataset(p.ctx, 'd1', 3);
+    await p.applied(...(await aProject(p.ctx, 'p1', ['d1'], ['r1'])));
+
+    const again = await aResearcher(p.ctx, 'r1', 'org');
+    if (again.changeId) await p.applied(again.changeId);
+
+    expect((await listNotifications(p.ctx, 'r1')).items).toEqual([]);
+  });
+});
+
+describe('removing a dataset', () => {
+  it("that was the project's last takes every route and notifies each member once, with cause dataset-removed", async () => {
+    await anOrganisation(p.ctx, 'org', fullAoc());
+    for (const r of ['r1', 'r2']) await aResearcher(p.ctx, r, 'org');
+    await aDataset(p.ctx, 'd1', 3);
+    await p.applied(...(await aProject(p.ctx, 'p1', ['d1'], ['r1', 'r2'])));
+
+    const { changeId } = await unlinkDataset(p.ctx, 'p1', 'd1', ACTOR);
+    await p.applied(changeId);
+
+    for (const r of ['r1', 'r2']) {
+      const { items } = await listNotifications(p.ctx, r);
+      expect(items).toHaveLength(1);
+      expect(items[0]).toMatchObject({
+        changeId,
+        cause: {
+          kind: 'dataset-removed',
+          datasetId: 'd1',
+          changes: [{ field: 'dataset', from: 'd1', to: null }],
+        },
+        projectLevel: { from: 3, to: null },
+        removedRoutes: ['safe-room', 'safepod', 'aoc-office', 'aoc-remote'],
+        remainingRoutes: [],
+        contact: 'srs.customer.support@ons.gov.uk',
+      });
+      expect(items[0]?.message).toContain('dataset "Dataset d1" (d1) was removed from the project');
+    }
+    expect(await getChangeItem(p.ctx, changeId)).toMatchObject({ notifications: 2 });
+  });
+
+  it('that leaves a lower dataset behind widens and notifies nobody', async () => {
+    await anOrganisation(p.ctx, 'org', fullAoc());
+    await aResearcher(p.ctx, 'r1', 'org');
+    await aDataset(p.ctx, 'd1', 1);
+    await aDataset(p.ctx, 'd3', 3);
+    await p.applied(...(await aProject(p.ctx, 'p1', ['d1', 'd3'], ['r1'])));
+
+    const { changeId } = await unlinkDataset(p.ctx, 'p1', 'd1', ACTOR);
+    await p.applied(changeId);
+
+    expect((await listNotifications(p.ctx, 'r1')).items).toEqual([]);
+    expect(await getChangeItem(p.ctx, changeId)).toMatchObject({ notifications: 0 });
+  });
+});
+
+describe('removing a researcher from a project', () => {
+  it('notifies them once that every route they had is gone, with cause membership-ended', async () => {
+    await anOrganisation(p.ctx, 'org', officeAoc());
+    await aResearcher(p.ctx, 'r1', 'org');
+    await aResearcher(p.ctx, 'r2', 'org');
+    await aDataset(p.ctx, 'd1', 3);
+    await p.applied(...(await aProject(p.ctx, 'p1', ['d1'], ['r1', 'r2'])));
+
+    const { changeId } = await removeMember(p.ctx, 'p1', 'r1', ACTOR);
+    await p.applied(changeId);
+
+    const { items } = await listNotifications(p.ctx, 'r1');
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({
+      changeId,
+      projectId: 'p1',
+      cause: {
+        kind: 'membership-ended',
+        researcherId: 'r1',
+        changes: [{ field: 'membership', from: true, to: false }],
+      },
+      projectLevel: { from: 3, to: 3 },
+      removedRoutes: ['safe-room', 'safepod', 'aoc-office'],
+      remainingRoutes: [],
+      contact: 'srs.customer.support@ons.gov.uk',
+    });
+    expect((await listNotifications(p.ctx, 'r2')).items).toEqual([]);
+    expect(await getChangeItem(p.ctx, changeId)).toMatchObject({ notifications: 1 });
+  });
+
+  it('who had no route on it notifies nobody', async () => {
+    await anOrganisation(p.ctx, 'org', fullAoc());
+    await aResearcher(p.ctx, 'r1', 'org', { status: 'expired' });
+    await aDataset(p.ctx, 'd1', 3);
+    await p.applied(...(await aProject(p.ctx, 'p1', ['d1'], ['r1'])));
+
+    const { changeId } = await removeMember(p.ctx, 'p1', 'r1', ACTOR);
+    await p.applied(changeId);
+
+    expect((await listNotifications(p.ctx, 'r1')).items).toEqual([]);
+    expect(await getChangeItem(p.ctx, changeId)).toMatchObject({ notifications: 0 });
   });
 });

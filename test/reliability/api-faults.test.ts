@@ -123,7 +123,7 @@ const WRITES: Record<string, WriteCase> = {
       await aProjectWithAMember(ctx, id, [`${id}-d`]);
     },
     request: (id) => ({ method: 'DELETE', path: `/v1/projects/${id}-p/researchers/${id}-r` }),
-    startsChange: false,
+    startsChange: true,
   },
   'replace an organisation': {
     arrange: async (ctx, id) => {

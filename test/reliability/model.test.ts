@@ -423,10 +423,10 @@ async function apply(ctx: StoreContext, world: World, ids: Ids, w: Write): Promi
         await expect(unlinkDataset(ctx, p, d, ACTOR)).rejects.toBeInstanceOf(NotFoundError);
         return { label };
       }
+      const expected = world.unlinkNotices(p, d, now);
       const { changeId } = await unlinkDataset(ctx, p, d, ACTOR);
       world.unlink(p, d);
-      // Removing a dataset can only widen routes (or leave none), and never notifies.
-      return { label, changeId, expected: [] };
+      return { label, changeId, expected };
     }
     case 'addMember': {
       const [p, r] = [at(ids.p, w.p), at(ids.r, w.r)];
@@ -441,36 +441,52 @@ async function apply(ctx: StoreContext, world: World, ids: Ids, w: Write): Promi
         await expect(removeMember(ctx, p, r, ACTOR)).rejects.toBeInstanceOf(NotFoundError);
         return { label };
       }
-      await removeMember(ctx, p, r, ACTOR);
+      const expected = world.membershipEndedNotices(p, r, now);
+      const { changeId } = await removeMember(ctx, p, r, ACTOR);
       world.removeMember(p, r);
-      return { label };
+      return { label, changeId, expected };
     }
     case 'putOrganisation': {
       const o = at(ids.o, w.o);
       const expected = world.organisationNotices(o, w.agreements, now);
-      const { changeId } = await putOrganisation(
+      const { changeId, outcome } = await putOrganisation(
         ctx,
         o,
         { name: `Organisation ${o}`, agreements: w.agreements },
         ACTOR,
       );
       world.agreements.set(o, w.agreements);
-      return { label, changeId, expected };
+      return unchangedOr(outcome, label, { changeId, expected });
     }
     case 'putResearcher': {
       const [r, o] = [at(ids.r, w.r), at(ids.o, w.o)];
       const next: ModelResearcher = { organisationId: o, accreditation: w.accreditation };
       const expected = world.researcherNotices(r, next, now);
-      const { changeId } = await putResearcher(
+      const { changeId, outcome } = await putResearcher(
         ctx,
         r,
         researcherBody(r, o, w.accreditation),
         ACTOR,
       );
       world.researchers.set(r, next);
-      return { label, changeId, expected };
+      return unchangedOr(outcome, label, { changeId, expected });
     }
   }
+}
+
+/**
+ * A party write that changed nothing starts no change (it answers the change
+ * that brought the party to where it is), so it must expect no notice and has
+ * none of its own to check.
+ */
+function unchangedOr(
+  outcome: 'created' | 'updated' | 'unchanged',
+  label: string,
+  started: { changeId: string; expected: Notice[] },
+): Outcome {
+  if (outcome !== 'unchanged') return { label, ...started };
+  expect(started.expected, `${label} changes nothing, so narrows nobody`).toEqual([]);
+  return { label };
 }
 
 /**

@@ -285,7 +285,7 @@ describe('responses', () => {
     expect(
       fieldProblems(NotificationSchema, {
         ...notification,
-        cause: { kind: 'dataset-removed', datasetId: 'ashe-2024' },
+        cause: { kind: 'dataset-renamed', datasetId: 'ashe-2024' },
       }).map((p) => p.path),
     ).toEqual(['cause.kind']);
   });

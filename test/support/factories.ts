@@ -4,7 +4,18 @@
  * they are about.
  */
 import fc from 'fast-check';
-import type { AccessContext, DatasetLevel, MemberStanding } from '../../functions/domain/index.js';
+import {
+  type AccessContext,
+  agreementsChangedCause,
+  type DatasetLevel,
+  datasetLinkCause,
+  expiryCause,
+  levelChangedCause,
+  type MemberStanding,
+  membershipEndedCause,
+  type StandingFacts,
+  standingChangedCause,
+} from '../../functions/domain/index.js';
 import {
   ACCREDITATION_STATUSES,
   type AccessLevel,
@@ -249,43 +260,45 @@ export const arbMembers: fc.Arbitrary<MemberStanding[]> = fc.uniqueArray(arbMemb
   maxLength: 4,
 });
 
-/** A cause of a narrowing, of any kind, with the fields that kind carries. */
+/** A dataset as a cause names it: an id, and a title more often than not. */
+const arbDatasetRef = fc.record(
+  { datasetId: arbShortId, title: fc.constantFrom('Labour market flows', 'Census 2021') },
+  { requiredKeys: ['datasetId'] },
+);
+
+/** What a researcher's own routes depend on. */
+const arbStanding: fc.Arbitrary<StandingFacts> = fc.record({
+  organisationId: fc.constantFrom('org-a', 'org-b'),
+  accreditation: arbAccreditation,
+});
+
+const arbAgreementKind = fc.constantFrom('AOCOA' as const, 'AOCCC' as const, 'ARACCC' as const);
+
+/**
+ * A cause of a narrowing, of any kind, built as the system builds it (the
+ * domain's cause builders), so its `changes` list only facts that differ.
+ */
 export const arbCause: fc.Arbitrary<Cause> = fc.oneof(
-  fc.record({
-    kind: fc.constant('dataset-level-changed' as const),
-    datasetId: arbShortId,
-    fromLevel: arbClassification,
-    toLevel: arbClassification,
-  }),
-  fc.record({
-    kind: fc.constant('dataset-added' as const),
-    datasetId: arbShortId,
-    toLevel: arbClassification,
-  }),
-  fc.record({
-    kind: fc.constant('organisation-agreement-changed' as const),
-    organisationId: arbShortId,
-    agreement: fc.constantFrom('AOCOA' as const, 'AOCCC' as const, 'ARACCC' as const),
-    fromStatus: fc.constantFrom(...AGREEMENT_STATUSES),
-    toStatus: fc.constantFrom(...AGREEMENT_STATUSES),
-  }),
-  fc.record({
-    kind: fc.constant('accreditation-changed' as const),
-    researcherId: arbShortId,
-    fromStatus: fc.constantFrom(...ACCREDITATION_STATUSES),
-    toStatus: fc.constantFrom(...ACCREDITATION_STATUSES),
-  }),
-  fc.record({
-    kind: fc.constant('expiry' as const),
-    organisationId: arbShortId,
-    agreement: fc.constantFrom('AOCOA' as const, 'AOCCC' as const, 'ARACCC' as const),
-    expiredAt: arbInstant,
-  }),
-  fc.record({
-    kind: fc.constant('expiry' as const),
-    researcherId: arbShortId,
-    expiredAt: arbInstant,
-  }),
+  fc
+    .tuple(arbDatasetRef, arbClassification, arbClassification)
+    .filter(([, from, to]) => from !== to)
+    .map(([d, from, to]) => levelChangedCause(d, from, to)),
+  fc
+    .tuple(fc.constantFrom('dataset-added' as const, 'dataset-removed' as const), arbDatasetRef)
+    .chain(([kind, d]) => arbClassification.map((level) => datasetLinkCause(kind, d, level))),
+  arbShortId.map(membershipEndedCause),
+  fc
+    .tuple(arbShortId, arbAgreements, arbAgreements, arbNow)
+    .map(([org, from, to, now]) => agreementsChangedCause(org, from, to, now))
+    .filter((c) => c.changes.length > 0),
+  fc
+    .tuple(arbShortId, arbStanding, arbStanding)
+    .map(([r, from, to]) => standingChangedCause(r, from, to))
+    .filter((c) => c.changes.length > 0),
+  fc
+    .tuple(arbShortId, arbAgreementKind, arbInstant)
+    .map(([organisationId, agreement, at]) => expiryCause({ organisationId, agreement }, at)),
+  fc.tuple(arbShortId, arbInstant).map(([researcherId, at]) => expiryCause({ researcherId }, at)),
 );
 
 /** One validation problem as the API reports it: a dotted path and a message. */

@@ -3,6 +3,7 @@ import { createRoute } from '@hono/zod-openapi';
 import {
   ChangeRefSchema,
   MembershipRefSchema,
+  MembershipRemovedSchema,
   ProjectAccessSchema,
   ProjectDatasetLinkResultSchema,
   ProjectPutBodySchema,
@@ -114,7 +115,10 @@ const removeMemberRoute = createRoute({
   }),
   request: { params: ProjectResearcherParams },
   responses: {
-    200: jsonResponse(MembershipRefSchema, 'Removed'),
+    200: jsonResponse(
+      MembershipRemovedSchema,
+      'Removed; the change notifies the researcher if they lose routes',
+    ),
     ...problemResponses(...COMMON_PROBLEMS, 404, 413),
   },
 });
@@ -187,8 +191,8 @@ export function registerProjectRoutes(app: ApiApp, ctx: StoreContext): void {
 
   app.openapi(removeMemberRoute, async (c) => {
     const { projectId, researcherId } = c.req.valid('param');
-    await removeMember(ctx, projectId, researcherId, actorOf(c));
-    return c.json({ projectId, researcherId }, 200);
+    const { changeId } = await removeMember(ctx, projectId, researcherId, actorOf(c));
+    return c.json({ projectId, researcherId, changeId }, 200);
   });
 
   // One GetItem: the summary the stream keeps up to date (`npm run bench` counts it).

@@ -118,6 +118,37 @@ export class World {
     return this.projectNotices([projectId], (p) => this.summary(p, { datasetId, level }), at);
   }
 
+  /** Notices removing a dataset from a project must produce (computed before applying it). */
+  unlinkNotices(projectId: string, datasetId: string, at: Date): Notice[] {
+    const rest = [...(this.links.get(projectId) ?? [])].filter((d) => d !== datasetId);
+    const after = summariseProject(
+      rest.map((d) => ({ datasetId: d, accessLevel: this.levels.get(d) ?? null })),
+    );
+    return this.projectNotices([projectId], () => after, at);
+  }
+
+  /**
+   * The notice removing a researcher from a project must produce (computed
+   * before applying it): every route they had, lost, when they had any.
+   */
+  membershipEndedNotices(projectId: string, researcherId: string, at: Date): Notice[] {
+    const summary = this.summary(projectId);
+    const from = decideRoutes(
+      { isMember: true, project: summary, ...this.standingOf(researcherId) },
+      at,
+    ).routes;
+    if (from.length === 0) return [];
+    return [
+      notice({
+        researcherId,
+        projectId,
+        removedRoutes: from,
+        remainingRoutes: [],
+        projectLevel: { from: summary.accessLevel, to: summary.accessLevel },
+      }),
+    ];
+  }
+
   /** Notices replacing an organisation's agreements must produce (computed before applying it). */
   organisationNotices(organisationId: string, agreements: Agreements, at: Date): Notice[] {
     const out: Notice[] = [];
