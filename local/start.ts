@@ -82,6 +82,12 @@ async function main(): Promise<void> {
   let db: DynamoDbLocal | undefined;
   let system: LocalSystem | undefined;
   let server: ReturnType<typeof serve> | undefined;
+  const reconcileEveryS = Number(process.env.RECONCILE_INTERVAL_S ?? 60);
+  if (!Number.isFinite(reconcileEveryS) || reconcileEveryS <= 0) {
+    throw new Error(
+      `RECONCILE_INTERVAL_S must be a number of seconds above 0, not '${process.env.RECONCILE_INTERVAL_S}'`,
+    );
+  }
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
@@ -113,6 +119,7 @@ async function main(): Promise<void> {
       contacts: contactsFromEnv(),
       print: (line) => console.log(line),
       ...(recordDir && { recordDir }),
+      reconcileEveryMs: reconcileEveryS * 1000,
       poller: inMemory
         ? {}
         : { checkpoints: new FileCheckpointStore('.data/stream-checkpoints.json') },

@@ -5,6 +5,7 @@ import { createChangesHandler } from '../functions/handlers/changes.js';
 import { type ConsumerName, matchesConsumer } from '../functions/handlers/consumers.js';
 import { createDeliverHandler } from '../functions/handlers/deliver.js';
 import { createPublishHandler } from '../functions/handlers/publish.js';
+import { type ReconcileResult, reconcile } from '../functions/handlers/reconcile.js';
 import type { Publisher, Sender } from '../functions/notify/index.js';
 import type { StoreContext } from '../functions/store/index.js';
 import type { Contacts } from '../schemas/index.js';
@@ -35,6 +36,11 @@ export interface LocalSystemOptions {
   readonly publisher?: Publisher;
   /** Where to record each consumer's AWS calls and invocation times (`local/aws-calls.ts`); default off. */
   readonly recordDir?: string;
+  /**
+   * Runs the reconciler (check, repair, expiry) on start and then every this
+   * many milliseconds, as the deployed schedule does; default off.
+   */
+  readonly reconcileEveryMs?: number;
   /** Poller tuning (intervals, checkpoints); consumers are set here. */
   readonly poller?: Partial<Omit<StreamPollerOptions, 'client' | 'streamArn' | 'consumers'>>;
 }
@@ -46,6 +52,8 @@ export interface LocalSystem {
   readonly outbox: LocalOutbox;
   readonly events: LocalEventLog;
   readonly failures: StreamFailure[];
+  /** The reconciler runs finished so far (with `reconcileEveryMs`). */
+  readonly reconciles: ReconcileResult[];
   stop(): Promise<void>;
 }
 
@@ -106,5 +114,60 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     })),
   });
   await poller.start();
-  return { ctx, poller, outbox, events, failures, stop: () => poller.stop() };
+  const reconciles: ReconcileResult[] = [];
+  const loop =
+    options.reconcileEveryMs === undefined
+      ? undefined
+      : startReconcileLoop(
+          options.reconcileEveryMs,
+          async () => {
+            const result = await invocation(options.recordDir, 'reconcile', () => reconcile(ctx));
+            reconciles.push(result);
+            print(
+              `[reconcile] ${result.report.violations.length} violation(s), ${result.repaired.links + result.repaired.summaries} repaired, ${result.expiryChanges.length} expiry change(s) started`,
+            );
+          },
+          print,
+        );
+  return {
+    ctx,
+    poller,
+    outbox,
+    events,
+    failures,
+    reconciles,
+    stop: async () => {
+      await loop?.stop();
+      await poller.stop();
+    },
+  };
+}
+
+/**
+ * Runs `run` now and then `everyMs` after each run ends, never two at once;
+ * a failed run is printed and the loop goes on. `stop` waits for a run in flight.
+ */
+function startReconcileLoop(
+  everyMs: number,
+  run: () => Promise<void>,
+  print: (line: string) => void,
+): { stop(): Promise<void> } {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let current: Promise<void> = Promise.resolve();
+  const tick = () => {
+    current = run()
+      .catch((err) => print(`[reconcile] failed: ${err instanceof Error ? err.message : err}`))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, everyMs);
+      });
+  };
+  tick();
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await current;
+    },
+  };
 }

@@ -33,7 +33,10 @@ export interface Pipeline extends LocalSystem {
  */
 export async function startPipeline(
   prefix: string,
-  options: Pick<LocalSystemOptions, 'wrap' | 'now' | 'poller' | 'sender' | 'publisher'> & {
+  options: Pick<
+    LocalSystemOptions,
+    'wrap' | 'now' | 'poller' | 'sender' | 'publisher' | 'reconcileEveryMs'
+  > & {
     doc?: DynamoDBDocumentClient;
   } = {},
 ): Promise<Pipeline> {
@@ -54,6 +57,7 @@ export async function startPipeline(
     ...(options.wrap && { wrap: options.wrap }),
     ...(options.sender && { sender: options.sender }),
     ...(options.publisher && { publisher: options.publisher }),
+    ...(options.reconcileEveryMs !== undefined && { reconcileEveryMs: options.reconcileEveryMs }),
     recordDir: awsCallsDir(),
   });
   const ctx: StoreContext = { ...system.ctx, doc: table.clients.doc };

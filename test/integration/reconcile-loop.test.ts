@@ -1,0 +1,51 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { listNotifications } from '../../functions/store/index.js';
+import { fullAoc } from '../support/factories.js';
+import { type Pipeline, startPipeline } from '../support/pipeline.js';
+import { aDataset, anOrganisation, aProject, aResearcher } from '../support/seed.js';
+
+let p: Pipeline | undefined;
+
+afterEach(async () => {
+  await p?.stop();
+  p = undefined;
+});
+
+describe('the local reconciler loop', () => {
+  it('runs on start and again on its interval, and notices an accreditation that runs out between runs', async () => {
+    p = await startPipeline('reconcile-loop', { reconcileEveryMs: 200 });
+    const pipeline = p;
+    await anOrganisation(pipeline.ctx, 'org', fullAoc());
+    const expiresAt = new Date(Date.now() + 1500).toISOString();
+    await aResearcher(pipeline.ctx, 'r1', 'org', { expiresAt });
+    await aDataset(pipeline.ctx, 'd1', 3);
+    await pipeline.applied(...(await aProject(pipeline.ctx, 'p1', ['d1'], ['r1'])));
+    expect((await listNotifications(pipeline.ctx, 'r1')).items).toEqual([]);
+
+    // Wait (bounded) for a run after the expiry to start its change and for it to notify.
+    let items: Awaited<ReturnType<typeof listNotifications>>['items'] = [];
+    for (const deadline = Date.now() + 30_000; items.length === 0 && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 100));
+      await pipeline.settle();
+      items = (await listNotifications(pipeline.ctx, 'r1')).items;
+    }
+
+    expect(pipeline.reconciles.length).toBeGreaterThan(1);
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({
+      projectId: 'p1',
+      cause: {
+        kind: 'expiry',
+        researcherId: 'r1',
+        changes: [{ field: 'accreditation.expired', from: false, to: true }],
+      },
+      removedRoutes: ['safe-room', 'safepod', 'aoc-office', 'aoc-remote'],
+      remainingRoutes: [],
+    });
+    // Later runs find the same expiry and start nothing more.
+    const runs = pipeline.reconciles.length;
+    while (pipeline.reconciles.length < runs + 2) await new Promise((r) => setTimeout(r, 100));
+    await pipeline.settle();
+    expect((await listNotifications(pipeline.ctx, 'r1')).items).toHaveLength(1);
+  });
+});
