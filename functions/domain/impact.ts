@@ -2,13 +2,12 @@ import type {
   Accreditation,
   Agreements,
   Classification,
-  DenyReason,
   Impact,
   NarrowedResearcher,
   ProjectSummary,
 } from '../../schemas/index.js';
 import { decideRoutes } from './access.js';
-import { hasNarrowed, narrowing, reasonsDenying } from './narrowing.js';
+import { narrowingTo, type ReasonedNarrowing } from './narrowing.js';
 import { type DatasetLevel, summariseProject } from './project.js';
 
 /** A project member with what their own routes depend on. */
@@ -19,9 +18,7 @@ export interface MemberStanding {
 }
 
 /** A member who loses routes, with the reasons that then deny the routes lost. */
-export interface NarrowedMember extends NarrowedResearcher {
-  readonly deniedBy: DenyReason[];
-}
+export type NarrowedMember = NarrowedResearcher & ReasonedNarrowing;
 
 /** The members whose routes on a project narrow when its summary moves from `before` to `after`. */
 export function narrowedMembers(
@@ -35,15 +32,8 @@ export function narrowedMembers(
   for (const m of members) {
     const ctx = { isMember: true, agreements: m.agreements, accreditation: m.accreditation };
     const was = decideRoutes({ ...ctx, project: before }, now).routes;
-    const is = decideRoutes({ ...ctx, project: after }, now);
-    if (!hasNarrowed(was, is.routes)) continue;
-    const lost = narrowing(was, is.routes);
-    out.push({
-      researcherId: m.researcherId,
-      projectId,
-      ...lost,
-      deniedBy: reasonsDenying(lost.removedRoutes, is.denied),
-    });
+    const lost = narrowingTo(was, decideRoutes({ ...ctx, project: after }, now));
+    if (lost) out.push({ researcherId: m.researcherId, projectId, ...lost });
   }
   return out;
 }

@@ -4,6 +4,7 @@ import {
   type DenyReason,
   type Route,
 } from '../../schemas/index.js';
+import type { RouteDecision } from './access.js';
 import { orderRoutes } from './routes.js';
 
 /** Routes lost between a before and an after, and the routes still permitted. */
@@ -35,4 +36,23 @@ export function reasonsDenying(
 ): DenyReason[] {
   const found = new Set(denied.filter((d) => removed.includes(d.route)).flatMap((d) => d.reasons));
   return DENY_REASONS.filter((r) => found.has(r));
+}
+
+/** A narrowing, with the reasons that deny the routes it removed. */
+export interface ReasonedNarrowing extends Narrowing {
+  readonly deniedBy: DenyReason[];
+}
+
+/**
+ * The narrowing from the routes permitted `before` to the decision `after`,
+ * with the reasons that now deny the routes lost; `undefined` when nothing
+ * was lost.
+ */
+export function narrowingTo(
+  before: readonly Route[],
+  after: RouteDecision,
+): ReasonedNarrowing | undefined {
+  if (!hasNarrowed(before, after.routes)) return undefined;
+  const lost = narrowing(before, after.routes);
+  return { ...lost, deniedBy: reasonsDenying(lost.removedRoutes, after.denied) };
 }

@@ -12,9 +12,7 @@ import {
   agreementsChangedCause,
   buildNotification,
   decideRoutes,
-  hasNarrowed,
-  narrowing,
-  reasonsDenying,
+  narrowingTo,
   standingChangedCause,
 } from '../domain/index.js';
 import {
@@ -93,10 +91,8 @@ async function narrowResearcher(
           },
           side.at,
         );
-      const was = decide(before).routes;
-      const is = decide(after);
-      if (!hasNarrowed(was, is.routes)) return [];
-      const lost = narrowing(was, is.routes);
+      const lost = narrowingTo(decide(before).routes, decide(after));
+      if (!lost) return [];
       const projectTitle = titles.get(summary.projectId);
       return [
         buildNotification({
@@ -108,7 +104,6 @@ async function narrowResearcher(
           cause,
           projectLevel: { from: summary.accessLevel, to: summary.accessLevel },
           ...lost,
-          deniedBy: reasonsDenying(lost.removedRoutes, is.denied),
           createdAt: ctx.now().toISOString(),
           ...(ctx.contacts && { contacts: ctx.contacts }),
         }),

@@ -10,10 +10,10 @@ import { auditPut } from './audit.js';
 import { changePut, newChange } from './changes.js';
 import type { StoreContext } from './context.js';
 import { NotFoundError } from './errors.js';
-import { type Key, keys, refs } from './keys.js';
+import { keys, refs } from './keys.js';
 import { getParsed } from './read.js';
-import { mustExist, versionCondition } from './tx.js';
-import { optimisticWrite, type TransactItem, transact } from './write.js';
+import { mustBeAt, mustExist, versionCondition } from './tx.js';
+import { optimisticWrite, transact } from './write.js';
 
 /** Adds a researcher to a project (both must exist), with an audit entry. */
 export async function addMember(
@@ -119,9 +119,6 @@ export async function removeMember(
         projectLevel: summary?.accessLevel ?? null,
         cause: membershipEndedCause(researcherId),
       });
-      const unchanged = (key: Key, version: number | undefined): TransactItem => ({
-        ConditionCheck: { TableName: ctx.tableName, Key: key, ...versionCondition(version) },
-      });
       return {
         result: { changeId: change.changeId },
         items: [
@@ -132,10 +129,10 @@ export async function removeMember(
               ConditionExpression: 'attribute_exists(pk)',
             },
           },
-          unchanged(keys.summary(projectId), summary?.version),
-          unchanged(keys.researcher(researcherId), researcher?.version),
+          mustBeAt(ctx, keys.summary(projectId), summary?.version),
+          mustBeAt(ctx, keys.researcher(researcherId), researcher?.version),
           ...(researcher
-            ? [unchanged(keys.organisation(researcher.organisationId), organisation?.version)]
+            ? [mustBeAt(ctx, keys.organisation(researcher.organisationId), organisation?.version)]
             : []),
           auditPut(ctx, keys.project(projectId).pk, {
             entity: 'membership',

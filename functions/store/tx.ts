@@ -51,7 +51,10 @@ export function mustExist(ctx: StoreContext, key: Key): TransactItem {
   };
 }
 
-/** A transaction item that only checks that the item at `key` is still at `version`. */
-export function mustBeAt(ctx: StoreContext, key: Key, version: number): TransactItem {
+/**
+ * A transaction item that only checks that the item at `key` is still at
+ * `version` (still absent, with no version).
+ */
+export function mustBeAt(ctx: StoreContext, key: Key, version: number | undefined): TransactItem {
   return { ConditionCheck: { TableName: ctx.tableName, Key: key, ...versionCondition(version) } };
 }
