@@ -59,7 +59,7 @@ function pascal(name: string): string {
 
 const DESCRIPTIONS: Record<HandlerName, string> = {
   api: 'srs-access HTTP API v1 (Hono)',
-  changes: 'srs-access stream consumer: carries out changes a page at a time',
+  changes: 'srs-access stream consumer: carries out changes and import jobs a page at a time',
   deliver: 'srs-access stream consumer: sends narrowing notifications by SES',
   publish: 'srs-access stream consumer: publishes domain events to EventBridge',
   reconcile: 'srs-access reconciler: invariant check, repair, expiry sweep',

@@ -75,26 +75,46 @@ export const DatasetImportBodySchema = z
   .meta({ id: 'DatasetImportBody' });
 export type DatasetImportBody = z.infer<typeof DatasetImportBodySchema>;
 
-/** Result of `POST /v1/dataset-imports`. */
-export const DatasetImportResultSchema = z
-  .object({
-    created: z.int().min(0),
-    updated: z.int().min(0),
-    unchanged: z.int().min(0),
-    errors: z.array(z.object({ row: z.int().min(1), message: z.string() })),
-    changes: z
-      .array(z.object({ row: z.int().min(1), datasetId: IdSchema, changeId: IdSchema }))
-      .meta({
-        description:
-          'Each row that started a change (its level moved), with the change to wait for.',
-      }),
-    complete: z.boolean().meta({
-      description:
-        'False when the import stopped at its time budget: the rows it did not reach are in `errors` and changed nothing; send them again.',
+/** What the rows of an import did: the counts, the rows refused and the changes started. */
+export const ImportOutcomeSchema = z.object({
+  created: z.int().min(0),
+  updated: z.int().min(0),
+  unchanged: z.int().min(0),
+  errors: z.array(z.object({ row: z.int().min(1), message: z.string() })),
+  changes: z
+    .array(z.object({ row: z.int().min(1), datasetId: IdSchema, changeId: IdSchema }))
+    .meta({
+      description: 'Each row that started a change (its level moved), with the change to wait for.',
     }),
-  })
-  .meta({ id: 'DatasetImportResult' });
+});
+export type ImportOutcome = z.infer<typeof ImportOutcomeSchema>;
+
+/** Result of `POST /v1/dataset-imports` applied at once (`200`). */
+export const DatasetImportResultSchema = ImportOutcomeSchema.extend({
+  complete: z.boolean().meta({
+    description:
+      'False when the import stopped at its time budget: the rows it did not reach are in `errors` and changed nothing; send them again.',
+  }),
+}).meta({ id: 'DatasetImportResult' });
 export type DatasetImportResult = z.infer<typeof DatasetImportResultSchema>;
+
+/**
+ * An import accepted as a job (`202` from `POST /v1/dataset-imports`, then
+ * `GET /v1/dataset-imports/{importId}`): its progress and, row by row, what
+ * the rows processed so far did.
+ */
+export const DatasetImportJobSchema = ImportOutcomeSchema.extend({
+  importId: IdSchema,
+  status: z.enum(['running', 'complete']).meta({
+    description: '`complete` once every row has been processed; the counts are then final.',
+  }),
+  rows: z.int().min(0).meta({ description: 'Rows received.' }),
+  processed: z.int().min(0).meta({ description: 'Rows processed so far (applied or refused).' }),
+  reason: ReasonSchema,
+  createdAt: TimestampSchema,
+  createdBy: z.string(),
+}).meta({ id: 'DatasetImportJob' });
+export type DatasetImportJob = z.infer<typeof DatasetImportJobSchema>;
 
 /** Response of `PUT /v1/datasets/{datasetId}/access-level`. */
 export const AccessLevelChangeResultSchema = z

@@ -5,9 +5,11 @@ import {
   IdSchema,
   ProjectLevelSchema,
   ProjectStatusSchema,
+  ReasonSchema,
   RoutesSchema,
   TimestampSchema,
 } from './common.js';
+import { DatasetImportRowSchema, ImportOutcomeSchema } from './dataset.js';
 import { CauseSchema } from './notification.js';
 import { AgreementsSchema } from './organisation.js';
 import { ProjectAccessSchema } from './project.js';
@@ -175,3 +177,35 @@ export const CursorItemSchema = z.object({
   createdAt: TimestampSchema,
 });
 export type CursorItem = z.infer<typeof CursorItemSchema>;
+
+/** The head of an import job: what was received and how it was cut into chunks. */
+export const ImportJobItemSchema = z.object({
+  importId: IdSchema,
+  rows: z.int().min(0),
+  chunks: z.int().min(0),
+  reason: ReasonSchema,
+  createdAt: TimestampSchema,
+  createdBy: z.string(),
+});
+export type ImportJobItem = z.infer<typeof ImportJobItemSchema>;
+
+/** One row of an import chunk: a valid row to write, or a row refused with its message. */
+export const ImportEntrySchema = z.union([
+  DatasetImportRowSchema.extend({ row: z.int().min(1) }),
+  z.strictObject({ row: z.int().min(1), message: z.string() }),
+]);
+export type ImportEntry = z.infer<typeof ImportEntrySchema>;
+
+/**
+ * A chunk of an import job: its insertion starts its processing, and its
+ * `result`, written in the same transaction as its rows, says it is done.
+ */
+export const ImportChunkItemSchema = z.object({
+  importId: IdSchema,
+  index: z.int().min(0),
+  reason: ReasonSchema,
+  actor: z.string(),
+  entries: z.array(ImportEntrySchema),
+  result: ImportOutcomeSchema.optional(),
+});
+export type ImportChunkItem = z.infer<typeof ImportChunkItemSchema>;

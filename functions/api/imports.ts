@@ -9,9 +9,10 @@ import {
   type DatasetImportResult,
   type DatasetImportRow,
   DatasetImportRowSchema,
+  type ImportEntry,
 } from '../../schemas/index.js';
 import { mapLimit } from '../commons/index.js';
-import { putDatasets, type StoreContext, StoreError } from '../store/index.js';
+import { countRow, emptyOutcome, putDatasets, type StoreContext } from '../store/index.js';
 import { fieldErrors, validationProblem } from './problem.js';
 
 /** The reason recorded for a level an import sets when the caller gives none. */
@@ -130,48 +131,59 @@ export const IMPORT_BUDGET_MS = 20_000;
 export const NOT_REACHED =
   'not applied: the import stopped at its time budget before this row; send it again (rows already applied come back unchanged)';
 
+/** Most rows an import applies at once; a larger one is accepted as a job. */
+export const MAX_SYNC_IMPORT_ROWS = 1000;
+
 /**
- * Validates every row and writes the valid ones (a row repeating an earlier
- * row's datasetId is an error), a chunk at a time. Before each chunk it asks
- * `stop` whether time is up; rows it then does not reach are reported as
- * errors and `complete` is false. Returns the counts, the row errors and the
- * change each row started.
+ * Every row received, checked, in order: a valid row with its 1-based
+ * number, or the row's number and why it is refused (a row repeating an
+ * earlier row's datasetId is refused).
+ */
+export function checkRows(rows: readonly unknown[]): ImportEntry[] {
+  const firstRow = new Map<string, number>();
+  return rows.map((raw, i): ImportEntry => {
+    const row = i + 1;
+    const checked = typeof raw === 'string' ? raw : rowMessage(raw);
+    if (typeof checked === 'string') return { row, message: checked };
+    const first = firstRow.get(checked.datasetId);
+    if (first !== undefined) return { row, message: `datasetId: repeats row ${first}` };
+    firstRow.set(checked.datasetId, row);
+    return { row, ...checked };
+  });
+}
+
+/**
+ * Writes the valid rows of `entries` at once (refused rows are reported as
+ * they are), a chunk at a time. Before each chunk it asks `stop` whether time
+ * is up; rows it then does not reach are reported as errors and `complete` is
+ * false. Returns the counts, the row errors and the change each row started.
  */
 export async function importDatasets(
   ctx: StoreContext,
-  rows: readonly unknown[],
+  entries: readonly ImportEntry[],
   reason: string,
   actor: string,
   stop: () => boolean = () => false,
 ): Promise<DatasetImportResult> {
   const errors: DatasetImportResult['errors'] = [];
   const valid: { row: number; value: DatasetImportRow }[] = [];
-  const firstRow = new Map<string, number>();
-  rows.forEach((raw, i) => {
-    const row = i + 1;
-    const checked = typeof raw === 'string' ? raw : rowMessage(raw);
-    if (typeof checked === 'string') {
-      errors.push({ row, message: checked });
-      return;
+  for (const entry of entries) {
+    if ('message' in entry) errors.push(entry);
+    else {
+      const { row, ...value } = entry;
+      valid.push({ row, value });
     }
-    const first = firstRow.get(checked.datasetId);
-    if (first !== undefined) {
-      errors.push({ row, message: `datasetId: repeats row ${first}` });
-      return;
-    }
-    firstRow.set(checked.datasetId, row);
-    valid.push({ row, value: checked });
-  });
+  }
   const chunks: (typeof valid)[] = [];
   for (let i = 0; i < valid.length; i += IMPORT_CHUNK)
     chunks.push(valid.slice(i, i + IMPORT_CHUNK));
-  const counts = { created: 0, updated: 0, unchanged: 0 };
-  const changes: DatasetImportResult['changes'] = [];
+  const outcome = emptyOutcome();
+  outcome.errors.push(...errors);
   let complete = true;
   await mapLimit(chunks, IMPORT_CONCURRENCY, async (chunk) => {
     if (!complete || stop()) {
       complete = false;
-      for (const { row } of chunk) errors.push({ row, message: NOT_REACHED });
+      for (const { row } of chunk) outcome.errors.push({ row, message: NOT_REACHED });
       return;
     }
     const writes = await putDatasets(
@@ -181,17 +193,10 @@ export async function importDatasets(
     );
     writes.forEach((write, i) => {
       const { row, value } = chunk[i] as (typeof chunk)[number];
-      if (write instanceof StoreError) {
-        errors.push({ row, message: write.message });
-        return;
-      }
-      counts[write.outcome]++;
-      if (write.outcome !== 'unchanged' && write.changeId !== undefined) {
-        changes.push({ row, datasetId: value.datasetId, changeId: write.changeId });
-      }
+      countRow(outcome, row, value.datasetId, write);
     });
   });
-  errors.sort((a, b) => a.row - b.row);
-  changes.sort((a, b) => a.row - b.row);
-  return { ...counts, errors, changes, complete };
+  outcome.errors.sort((a, b) => a.row - b.row);
+  outcome.changes.sort((a, b) => a.row - b.row);
+  return { ...outcome, complete };
 }

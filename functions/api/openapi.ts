@@ -7,7 +7,7 @@ import { ProblemSchema } from '../../schemas/index.js';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, type ProblemStatus } from './problem.js';
 
 /** A response header as the document declares it. */
-const header = (description: string) => z.string().meta({ description });
+export const header = (description: string) => z.string().meta({ description });
 
 /** `ETag: "<version>"`, the version to send back in `If-Match`. */
 export const ETAG = {

@@ -19,6 +19,8 @@ export const ProjectResearcherParams = z.object({ projectId: IdSchema, researche
 export const OrganisationParams = z.object({ organisationId: IdSchema });
 /** Path parameters `{ researcherId }`. */
 export const ResearcherParams = z.object({ researcherId: IdSchema });
+/** Path parameters `{ importId }`. */
+export const ImportParams = z.object({ importId: IdSchema });
 /** Path parameters `{ changeId }`. */
 export const ChangeParams = z.object({ changeId: IdSchema });
 

@@ -1,12 +1,14 @@
-import { CursorItemSchema } from '../../schemas/index.js';
+import { CursorItemSchema, ImportChunkItemSchema } from '../../schemas/index.js';
 import { logger } from '../commons/index.js';
 import { type PropagationContext, runChangePage } from '../propagation/index.js';
+import { applyImportChunk } from '../store/index.js';
 import { contactsFromEnv, lazyHandler, storeContextFromEnv } from './runtime.js';
 import { imageOf, streamConsumer } from './stream.js';
 
 /**
- * Stream consumer of change records and fan-out cursors: carries out one
- * page of a change per record.
+ * Stream consumer of change records and fan-out cursors, which carries out
+ * one page of a change per record, and of import chunks, which applies one
+ * chunk of an import job per record.
  */
 export function createChangesHandler(ctx: PropagationContext) {
   return streamConsumer(async (record) => {
@@ -24,6 +26,19 @@ export function createChangesHandler(ctx: PropagationContext) {
         JSON.parse(cursor.startKey) as Record<string, unknown>,
       );
       logger.info('change page', { changeId: cursor.changeId, page: cursor.page, outcome });
+    } else if (item?.type === 'import-chunk') {
+      const { importId, index } = ImportChunkItemSchema.parse(item);
+      const outcome = await applyImportChunk(ctx, importId, index);
+      logger.info('import chunk', {
+        importId,
+        index,
+        ...(outcome && {
+          created: outcome.created,
+          updated: outcome.updated,
+          unchanged: outcome.unchanged,
+          errors: outcome.errors.length,
+        }),
+      });
     }
   });
 }

@@ -13,8 +13,11 @@ export interface StreamPattern {
  * the consumers on exactly the same records.
  */
 export const STREAM_CONSUMERS = {
-  /** Change records and fan-out cursors: carry out propagation a page at a time. */
-  changes: [{ eventNames: ['INSERT'], types: ['change', 'cursor'] }],
+  /**
+   * Change records and fan-out cursors: carry out propagation a page at a
+   * time; import chunks: apply an import job a chunk at a time.
+   */
+  changes: [{ eventNames: ['INSERT'], types: ['change', 'cursor', 'import-chunk'] }],
   /** Newly claimed notifications: send them. */
   deliver: [{ eventNames: ['INSERT'], types: ['notification'] }],
   /** Summary writes and new notifications: publish domain events. */

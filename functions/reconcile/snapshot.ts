@@ -116,6 +116,8 @@ export async function snapshotOf(
         }
         case 'cursor':
         case 'claims':
+        case 'import':
+        case 'import-chunk':
           break;
         default:
           snap.malformed.push({

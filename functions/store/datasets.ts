@@ -12,7 +12,7 @@ import type { StoreContext } from './context.js';
 import { NotFoundError, StoreError, VersionConflictError } from './errors.js';
 import { keys } from './keys.js';
 import { getParsed, getStored, type Stored, storedOf } from './read.js';
-import { optimisticWrite, type TransactItem, transact } from './write.js';
+import { MAX_TRANSACTION_ITEMS, optimisticWrite, type TransactItem, transact } from './write.js';
 
 /** A level change was requested without the reason the audit trail needs. */
 export class ReasonRequiredError extends StoreError {
@@ -212,8 +212,55 @@ function writeDataset(
   });
 }
 
-/** Most items of one DynamoDB transaction. */
-const MAX_TRANSACTION_ITEMS = 100;
+/** Most items one row of a bulk write plans: the dataset, its audit entry and a change record. */
+export const MAX_ITEMS_PER_DATASET = 3;
+
+/** A dataset write planned for a bulk write: the row's outcome if its items commit. */
+export interface PlannedRow {
+  readonly index: number;
+  readonly items: readonly TransactItem[];
+  readonly write: DatasetWrite;
+}
+
+/**
+ * Plans many dataset writes as {@link putDataset} would, from one consistent
+ * batch read of the rows: per entry, in order, its outcome when it needs no
+ * write or is refused, and the planned rows that need one.
+ */
+export async function planDatasets(
+  ctx: StoreContext,
+  entries: readonly { readonly datasetId: string; readonly body: DatasetPutBody }[],
+  actor: string,
+): Promise<{ results: (DatasetWrite | StoreError | undefined)[]; planned: PlannedRow[] }> {
+  const results: (DatasetWrite | StoreError | undefined)[] = new Array(entries.length);
+  const stored = new Map<string, StoredDataset>();
+  for (const item of await batchGet(
+    ctx,
+    entries.map((e) => keys.dataset(e.datasetId)),
+  )) {
+    const s = storedOf(DatasetSchema, item);
+    stored.set(s.value.datasetId, s);
+  }
+  const planned: PlannedRow[] = [];
+  entries.forEach(({ datasetId, body }, index) => {
+    try {
+      const plan = planWrite(
+        ctx,
+        datasetId,
+        stored.get(datasetId),
+        desiredOf(body),
+        actor,
+        body.title,
+      );
+      if (plan.items === undefined) results[index] = plan.write;
+      else planned.push({ index, items: plan.items, write: plan.write });
+    } catch (err) {
+      if (!(err instanceof StoreError)) throw err;
+      results[index] = err;
+    }
+  });
+  return { results, planned };
+}
 
 /**
  * Creates or replaces many datasets as {@link putDataset} would, each row
@@ -228,42 +275,17 @@ export async function putDatasets(
   entries: readonly { readonly datasetId: string; readonly body: DatasetPutBody }[],
   actor: string,
 ): Promise<(DatasetWrite | StoreError)[]> {
-  const results: (DatasetWrite | StoreError)[] = new Array(entries.length);
-  const stored = new Map<string, StoredDataset>();
-  for (const item of await batchGet(
-    ctx,
-    entries.map((e) => keys.dataset(e.datasetId)),
-  )) {
-    const s = storedOf(DatasetSchema, item);
-    stored.set(s.value.datasetId, s);
-  }
-  const groups: { index: number; items: TransactItem[]; write: DatasetWrite }[][] = [[]];
+  const { results, planned } = await planDatasets(ctx, entries, actor);
+  const groups: PlannedRow[][] = [[]];
   let size = 0;
-  entries.forEach(({ datasetId, body }, index) => {
-    try {
-      const plan = planWrite(
-        ctx,
-        datasetId,
-        stored.get(datasetId),
-        desiredOf(body),
-        actor,
-        body.title,
-      );
-      if (plan.items === undefined) {
-        results[index] = plan.write;
-        return;
-      }
-      if (size + plan.items.length > MAX_TRANSACTION_ITEMS) {
-        groups.push([]);
-        size = 0;
-      }
-      groups.at(-1)?.push({ index, items: plan.items, write: plan.write });
-      size += plan.items.length;
-    } catch (err) {
-      if (!(err instanceof StoreError)) throw err;
-      results[index] = err;
+  for (const row of planned) {
+    if (size + row.items.length > MAX_TRANSACTION_ITEMS) {
+      groups.push([]);
+      size = 0;
     }
-  });
+    groups.at(-1)?.push(row);
+    size += row.items.length;
+  }
   for (const group of groups.filter((g) => g.length > 0)) {
     if (
       (await transact(
@@ -284,7 +306,7 @@ export async function putDatasets(
       }
     }
   }
-  return results;
+  return results as (DatasetWrite | StoreError)[];
 }
 
 const desiredOf = (body: DatasetPutBody): Desired => ({

@@ -22,6 +22,11 @@ export function derivedChangeId(at: number, ...facts: string[]): string {
   return `c${timePart(at)}-${digest}`;
 }
 
+/** A new import job id, `i<time>-<random>`, sorting by creation time. */
+export function newImportId(now: Date): string {
+  return `i${timePart(now.getTime())}-${randomBytes(8).toString('hex')}`;
+}
+
 /** A new id for an audit entry. */
 export function newAuditId(): string {
   return randomBytes(8).toString('hex');

@@ -7,6 +7,7 @@ export * from './context.js';
 export * from './datasets.js';
 export * from './errors.js';
 export * from './ids.js';
+export * from './imports.js';
 export * from './keys.js';
 export * from './links.js';
 export * from './members.js';

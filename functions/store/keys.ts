@@ -16,6 +16,8 @@
  * | change       | CHANGE#c        | CHANGE                           |                               |
  * | cursor       | CHANGE#c        | PAGE#000001                      |                               |
  * | claims       | CHANGE#c        | CLAIMS#p                         |                               |
+ * | import       | IMPORT#i        | IMPORT                           |                               |
+ * | import-chunk | IMPORT#i        | CHUNK#000001                     |                               |
  */
 export const ITEM_TYPES = [
   'dataset',
@@ -30,6 +32,8 @@ export const ITEM_TYPES = [
   'change',
   'cursor',
   'claims',
+  'import',
+  'import-chunk',
 ] as const;
 export type ItemType = (typeof ITEM_TYPES)[number];
 
@@ -77,6 +81,13 @@ export const keys = {
     pk: `CHANGE#${changeId}`,
     sk: `CLAIMS#${projectId}`,
   }),
+  /** The head of an import job. */
+  importJob: (importId: string): Key => ({ pk: `IMPORT#${importId}`, sk: 'IMPORT' }),
+  /** One chunk of an import job's rows. */
+  importChunk: (importId: string, index: number): Key => ({
+    pk: `IMPORT#${importId}`,
+    sk: `CHUNK#${String(index).padStart(6, '0')}`,
+  }),
 } as const;
 
 /** The partition of the audit entries of the entity whose partition is `entityPk`. */
@@ -101,6 +112,7 @@ export const prefixes = {
   audit: 'AUDIT#',
   page: 'PAGE#',
   claims: 'CLAIMS#',
+  chunk: 'CHUNK#',
 } as const;
 
 /** The `byRef` partition of everything that refers to one dataset, researcher or organisation. */

@@ -16,9 +16,7 @@ import { keys, prefixes } from './keys.js';
 import { notificationPut } from './notifications.js';
 import { queryPartition } from './scan.js';
 import { failedConditions, isConditionFailure, versionCondition } from './tx.js';
-
-/** At most this many items go into one DynamoDB transaction. */
-export const MAX_TRANSACTION_ITEMS = 100;
+import { MAX_TRANSACTION_ITEMS } from './write.js';
 
 /** A dataset's level and version to copy onto one link of the project. */
 export interface LinkLevel {

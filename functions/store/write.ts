@@ -10,6 +10,9 @@ export const MAX_ATTEMPTS = 8;
 /** Jittered back-off between attempts of an optimistic write: 10 ms doubling to 200 ms. */
 const RETRY_BACKOFF = { baseMs: 10, capMs: 200 } as const;
 
+/** At most this many items go into one DynamoDB transaction. */
+export const MAX_TRANSACTION_ITEMS = 100;
+
 /** One item of a DynamoDB transaction, as the document client takes it. */
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 

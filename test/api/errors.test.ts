@@ -31,6 +31,7 @@ const INPUTS: Partial<
     path: () => '/v1/dataset-imports',
     body: { datasets: [{ datasetId: 'x', title: 'T' }] },
   },
+  getDatasetImport: { method: 'GET', path: (id) => `/v1/dataset-imports/${id}` },
   putProject: { method: 'PUT', path: (id) => `/v1/projects/${id}`, body: { title: 'T' } },
   linkProjectDataset: { method: 'PUT', path: (id) => `/v1/projects/p-1/datasets/${id}` },
   unlinkProjectDataset: { method: 'DELETE', path: (id) => `/v1/projects/${id}/datasets/d-1` },

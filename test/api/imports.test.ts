@@ -1,12 +1,11 @@
 /** `POST /v1/dataset-imports` (JSON and CSV) and the CSV parser behind it. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { importDatasets, NOT_REACHED, parseCsv } from '../../functions/api/imports.js';
+import { checkRows, importDatasets, NOT_REACHED, parseCsv } from '../../functions/api/imports.js';
 import type { ApiApp } from '../../functions/api/index.js';
 import { ApiProblem } from '../../functions/api/index.js';
 import {
   documentClient,
-  getChangeItem,
   getDataset,
   keys,
   listAudit,
@@ -196,86 +195,6 @@ describe('POST /v1/dataset-imports with CSV', () => {
   });
 });
 
-describe('POST /v1/dataset-imports at its largest size', () => {
-  type Row = { datasetId: string; title: string; accessLevel: number };
-
-  /**
-   * Sends the rows as a client following the documented protocol would: a
-   * response that is not `complete` lists the rows it did not reach, which
-   * changed nothing, and those rows are sent again. On a quiet machine the
-   * first response is complete (the figure is in the bench); on a loaded one
-   * the budget may stop it. Either way the sums must be exact.
-   */
-  async function importAll(rows: readonly Row[]) {
-    const total = { created: 0, updated: 0, unchanged: 0, requests: 0 };
-    const changes: { datasetId: string; changeId: string }[] = [];
-    let pending = rows;
-    while (pending.length > 0) {
-      expect(total.requests).toBeLessThan(10);
-      const res = await importJson({ datasets: pending });
-      expect(res.status).toBe(200);
-      const result = DatasetImportResultSchema.parse(await res.json());
-      total.requests++;
-      const reached = result.created + result.updated + result.unchanged;
-      expect(reached).toBeGreaterThan(0);
-      expect(reached + result.errors.length).toBe(pending.length);
-      expect(result.complete).toBe(result.errors.length === 0);
-      for (const e of result.errors) expect(e.message).toBe(NOT_REACHED);
-      for (const c of result.changes) {
-        expect(c.datasetId).toBe(pending[c.row - 1]?.datasetId);
-        changes.push({ datasetId: c.datasetId, changeId: c.changeId });
-      }
-      total.created += result.created;
-      total.updated += result.updated;
-      total.unchanged += result.unchanged;
-      const missed = new Set(result.errors.map((e) => e.row));
-      pending = pending.filter((_, i) => missed.has(i + 1));
-    }
-    return { ...total, changes };
-  }
-
-  it('creates 5,000 rows, then moves the level of all 5,000 and reports the change each row started', async () => {
-    // Each request runs as the deployed api function, so the permissions test
-    // holds its duration to that function's timeout in the template. The
-    // test's own timeout is generous on purpose: a loaded machine may need
-    // several requests, and speed is measured in the bench, not here.
-    const datasets = (shift: number): Row[] =>
-      Array.from({ length: 5000 }, (_, i) => ({
-        datasetId: `big-${String(i).padStart(4, '0')}`,
-        title: `Bulk dataset ${i}`,
-        accessLevel: (i + shift) % 4,
-      }));
-
-    // Act: new datasets are in no project, so their levels start no change.
-    const created = await importAll(datasets(0));
-
-    // Assert
-    expect(created).toMatchObject({ created: 5000, updated: 0, unchanged: 0, changes: [] });
-
-    // Act: every level moves.
-    const moved = await importAll(datasets(1));
-
-    // Assert
-    expect(moved).toMatchObject({ created: 0, updated: 5000, unchanged: 0 });
-    expect(moved.changes.map((c) => c.datasetId).sort()).toEqual(
-      datasets(1).map((d) => d.datasetId),
-    );
-    expect(new Set(moved.changes.map((c) => c.changeId)).size).toBe(5000);
-    const last = moved.changes.find((c) => c.datasetId === 'big-4999');
-    expect(await getChangeItem(ctx, last?.changeId ?? '')).toMatchObject({
-      datasetId: 'big-4999',
-      fromLevel: 3,
-      toLevel: 0,
-    });
-    expect(await getDataset(ctx, 'big-4999')).toMatchObject({ accessLevel: 0, version: 2 });
-
-    // Act again: the same rows change nothing and start nothing.
-    const again = await importAll(datasets(1));
-    expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 5000, changes: [] });
-    expect(await listAudit(ctx, keys.dataset('big-0000').pk)).toHaveLength(2);
-  }, 600_000);
-});
-
 describe('importDatasets', () => {
   const rows = (prefix: string, n: number) =>
     Array.from({ length: n }, (_, i) => ({
@@ -290,7 +209,13 @@ describe('importDatasets', () => {
     const stop = () => ++asked > 1;
 
     // Act
-    const result = await importDatasets(ctx, rows('budget', 250), 'bulk import', 'editor-1', stop);
+    const result = await importDatasets(
+      ctx,
+      checkRows(rows('budget', 250)),
+      'bulk import',
+      'editor-1',
+      stop,
+    );
 
     // Assert
     expect(result.complete).toBe(false);
@@ -321,7 +246,12 @@ describe('importDatasets', () => {
     const racing: StoreContext = { ...ctx, doc: documentClient(ddb) };
 
     // Act
-    const result = await importDatasets(racing, rows('moved', 5), 'bulk import', 'editor-1');
+    const result = await importDatasets(
+      racing,
+      checkRows(rows('moved', 5)),
+      'bulk import',
+      'editor-1',
+    );
 
     // Assert
     expect(interfered).toBe(true);

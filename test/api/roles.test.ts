@@ -7,7 +7,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type ApiApp, decide, type RouteRule, routeRules } from '../../functions/api/index.js';
 import {
   addMember,
+  createImportJob,
   getDataset,
+  getImportJob,
   linkDataset,
   putProject,
   type StoreContext,
@@ -42,6 +44,7 @@ const DESIGN_WHO: Record<string, readonly Caller[]> = {
   getDatasetHistory: ['editor', 'admin'],
   listDatasetProjects: ['editor', 'admin', 'service'],
   importDatasets: ['editor', 'admin'],
+  getDatasetImport: ['editor', 'admin'],
   putProject: ['admin'],
   linkProjectDataset: ['admin'],
   unlinkProjectDataset: ['admin'],
@@ -102,6 +105,18 @@ const CASES: Record<
       path: '/v1/dataset-imports',
       json: { datasets: [{ datasetId: 'd-import', title: 'Imported' }] },
     }),
+  },
+  getDatasetImport: {
+    arrange: async ({ ctx }) => {
+      if (await getImportJob(ctx, 'i-roles')) return;
+      await createImportJob(ctx, {
+        importId: 'i-roles',
+        reason: 'role test',
+        actor: 'test',
+        entries: [{ row: 1, datasetId: 'd-job', title: 'Imported by a job' }],
+      });
+    },
+    request: () => ({ method: 'GET', path: '/v1/dataset-imports/i-roles' }),
   },
   putProject: {
     request: () => ({ method: 'PUT', path: '/v1/projects/p-put', json: { title: 'Put by role' } }),

@@ -69,7 +69,11 @@ export function captureLogs(): ApiLogger & { lines: string[] } {
 /** The API on a fresh table. */
 export async function apiOnFreshTable(prefix: string) {
   const { tableName, clients } = await freshTable(prefix);
-  const ctx: StoreContext = { doc: clients.doc, tableName, now: () => new Date() };
+  return apiOn({ doc: clients.doc, tableName, now: () => new Date() });
+}
+
+/** The app on `ctx`'s table (a pipeline's, say), its log capture and a token per caller. */
+export async function apiOn(ctx: StoreContext) {
   const logs = captureLogs();
   const app = createApp({ ctx, auth: localJwtAuthenticator(SECRET), logger: logs });
   // Requests run as the deployed `api` function, whose AWS calls are recorded.

@@ -6,6 +6,7 @@ import {
   AccessLevelPreviewBodySchema,
   AuditPageSchema,
   DatasetImportBodySchema,
+  DatasetImportJobSchema,
   DatasetImportResultSchema,
   DatasetPutBodySchema,
   DatasetSchema,
@@ -16,10 +17,13 @@ import {
 } from '../../../schemas/index.js';
 import {
   auditPartition,
+  createImportJob,
   getDataset,
+  getImportJob,
   keys,
   listAuditPage,
   listProjectsOfDataset,
+  newImportId,
   prefixes,
   putDataset,
   refPartitions,
@@ -28,12 +32,21 @@ import {
 } from '../../store/index.js';
 import { ANY_ROLE, actorOf, endpoint } from '../authorization.js';
 import {
+  checkRows,
   DEFAULT_IMPORT_REASON,
   IMPORT_BUDGET_MS,
   importDatasets,
+  MAX_SYNC_IMPORT_ROWS,
   rowsFromCsv,
 } from '../imports.js';
-import { CHANGE_ID, COMMON_PROBLEMS, ETAG, jsonResponse, problemResponses } from '../openapi.js';
+import {
+  CHANGE_ID,
+  COMMON_PROBLEMS,
+  ETAG,
+  header,
+  jsonResponse,
+  problemResponses,
+} from '../openapi.js';
 import {
   DatasetParams,
   DEFAULT_PAGE_SIZE,
@@ -41,6 +54,7 @@ import {
   encodePageToken,
   expectedVersion,
   IfMatchHeaders,
+  ImportParams,
   notFound,
   PageQuery,
   partitionKeyShape,
@@ -194,10 +208,40 @@ const importRoute = createRoute({
     },
   },
   responses: {
-    200: jsonResponse(DatasetImportResultSchema, 'Valid rows applied; invalid rows reported'),
+    200: jsonResponse(
+      DatasetImportResultSchema,
+      `Up to ${MAX_SYNC_IMPORT_ROWS} rows: valid rows applied, invalid rows reported`,
+    ),
+    202: jsonResponse(
+      DatasetImportJobSchema,
+      `More than ${MAX_SYNC_IMPORT_ROWS} rows: accepted as a job; poll its Location until \`status\` is \`complete\``,
+      {
+        Location: header('The job to poll: /v1/dataset-imports/{importId}'),
+        'Retry-After': header('Seconds to wait before the first poll'),
+      },
+    ),
     ...problemResponses(...COMMON_PROBLEMS, 413, 415),
   },
 });
+
+const importJobRoute = createRoute({
+  ...endpoint({
+    id: 'getDatasetImport',
+    method: 'get',
+    path: '/v1/dataset-imports/{importId}',
+    summary: 'An import accepted as a job: its progress and per-row report',
+    tag: 'Datasets',
+    roles: ['editor', 'admin'],
+  }),
+  request: { params: ImportParams },
+  responses: {
+    200: jsonResponse(DatasetImportJobSchema, 'The job, with what its rows did so far'),
+    ...problemResponses(...COMMON_PROBLEMS, 404),
+  },
+});
+
+/** Seconds a client waits before it first polls a new import job. */
+const IMPORT_POLL_AFTER_S = 2;
 
 function mediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
@@ -298,9 +342,24 @@ export function registerDatasetRoutes(app: ApiApp, ctx: StoreContext): void {
         'Send the datasets as application/json ({ "datasets": [...] }) or text/csv.',
       );
     }
+    const entries = checkRows(rows);
+    if (entries.length > MAX_SYNC_IMPORT_ROWS) {
+      const importId = newImportId(ctx.now());
+      const job = await createImportJob(ctx, { importId, reason, actor: actorOf(c), entries });
+      c.header('Location', `/v1/dataset-imports/${importId}`);
+      c.header('Retry-After', String(IMPORT_POLL_AFTER_S));
+      return c.json(job, 202);
+    }
     return c.json(
-      await importDatasets(ctx, rows, reason, actorOf(c), () => Date.now() > deadline),
+      await importDatasets(ctx, entries, reason, actorOf(c), () => Date.now() > deadline),
       200,
     );
+  });
+
+  app.openapi(importJobRoute, async (c) => {
+    const { importId } = c.req.valid('param');
+    const job = await getImportJob(ctx, importId);
+    if (!job) throw notFound('import', importId);
+    return c.json(job, 200);
   });
 }
