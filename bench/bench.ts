@@ -23,6 +23,8 @@ export interface BenchOptions {
   readonly quick: boolean;
   /** Progress lines; default none. */
   readonly log?: Log;
+  /** The functions already bundled (the test run's); default: the cold-start phase bundles them. */
+  readonly bundlesDir?: string;
 }
 
 /** The sizes of a full and of a quick run. */
@@ -64,7 +66,11 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResults
     log,
   });
   log('Cold start');
-  const coldStart = await benchColdStart({ ...sizes.coldStart, log });
+  const coldStart = await benchColdStart({
+    ...sizes.coldStart,
+    log,
+    ...(options.bundlesDir !== undefined && { bundlesDir: options.bundlesDir }),
+  });
 
   return {
     accessQuery,

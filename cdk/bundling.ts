@@ -6,7 +6,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BundlingOptions, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
-import type { BuildOptions } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 
 /** The repository root (the folder holding `package.json` and the lock file). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -94,4 +94,24 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
     banner: { js: BUNDLE_SETTINGS.banner },
     external: [...BUNDLE_SETTINGS.external],
   };
+}
+
+/**
+ * Builds each entry (default: every handler) into `<outdir>/<name>/index.mjs`
+ * with {@link esbuildOptions}, all at once; answers the file of each.
+ */
+export async function buildBundles(
+  outdir: string,
+  entries: Readonly<Record<string, string>> = Object.fromEntries(
+    (Object.keys(HANDLER_ENTRIES) as HandlerName[]).map((name) => [name, entryPath(name)]),
+  ),
+): Promise<Record<string, string>> {
+  const built = await Promise.all(
+    Object.entries(entries).map(async ([name, entry]) => {
+      const file = join(outdir, name, 'index.mjs');
+      await build({ ...esbuildOptions(entry, file), write: true, logLevel: 'silent' });
+      return [name, file] as const;
+    }),
+  );
+  return Object.fromEntries(built);
 }

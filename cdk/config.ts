@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 /**
  * The deployment's configuration, read from CDK context (`cdk.json` or
  * `-c name=value`) and checked once, with a clear message for each mistake.
@@ -39,6 +40,13 @@ export interface DeploymentConfig {
    * 0 reserves none (for accounts whose concurrency quota is too low).
    */
   readonly consumerReservedConcurrency: number;
+  /**
+   * A directory of bundles already built with the settings of
+   * `cdk/bundling.ts` (`<dir>/<handler>/index.mjs`, as `buildBundles` writes
+   * them): the functions deploy those instead of bundling again. The test run
+   * builds the bundles once and synthesises with them; unset, synthesis bundles.
+   */
+  readonly bundlesDir?: string;
 }
 
 /** Concurrency each stream consumer reserves unless `consumerReservedConcurrency` says otherwise. */
@@ -141,6 +149,10 @@ export function readConfig(node: Node): DeploymentConfig {
     );
   }
   const sesConfigurationSet = optionalString(node, 'sesConfigurationSet');
+  const bundlesDir = optionalString(node, 'bundlesDir');
+  if (bundlesDir !== undefined && !existsSync(bundlesDir)) {
+    throw new ConfigError(`context parameter bundlesDir: '${bundlesDir}' does not exist`);
+  }
   const alarmEmail = email(node, 'alarmEmail');
   return {
     senderAddress,
@@ -154,5 +166,6 @@ export function readConfig(node: Node): DeploymentConfig {
     ...(authDomainPrefix !== undefined && { authDomainPrefix }),
     authCallbackUrls: callbacks,
     consumerReservedConcurrency,
+    ...(bundlesDir !== undefined && { bundlesDir }),
   };
 }

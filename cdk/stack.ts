@@ -141,6 +141,7 @@ export class SrsAccessStack extends Stack {
         timeout: FUNCTION_SETTINGS[name].timeout,
         environment: environments[name],
         ...reserved(name),
+        ...(config.bundlesDir !== undefined && { bundlesDir: config.bundlesDir }),
       });
     this.functions = {
       api: make('api'),

@@ -49,9 +49,9 @@ export const AccessLevelChangeBodySchema = z
   .meta({ id: 'AccessLevelChangeBody' });
 export type AccessLevelChangeBody = z.infer<typeof AccessLevelChangeBodySchema>;
 
-/** Body of `POST /v1/datasets/{datasetId}/access-level/preview`. */
+/** Body of `POST /v1/datasets/{datasetId}/access-level/preview`: a level, or `null` to preview unclassifying. */
 export const AccessLevelPreviewBodySchema = z
-  .strictObject({ accessLevel: AccessLevelSchema })
+  .strictObject({ accessLevel: ClassificationSchema })
   .meta({ id: 'AccessLevelPreviewBody' });
 export type AccessLevelPreviewBody = z.infer<typeof AccessLevelPreviewBodySchema>;
 

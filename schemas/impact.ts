@@ -52,3 +52,39 @@ export const ImpactSchema = z
   })
   .meta({ id: 'Impact' });
 export type Impact = z.infer<typeof ImpactSchema>;
+
+/** A researcher who would gain routes on a project. */
+export const WidenedResearcherSchema = z
+  .object({
+    researcherId: IdSchema,
+    projectId: IdSchema,
+    addedRoutes: RoutesSchema,
+    remainingRoutes: RoutesSchema.meta({ description: 'Every route they would then have.' }),
+  })
+  .meta({ id: 'WidenedResearcher' });
+export type WidenedResearcher = z.infer<typeof WidenedResearcherSchema>;
+
+/**
+ * Response of `POST /v1/organisations/{id}/preview` and
+ * `POST /v1/researchers/{id}/preview`: who would lose and who would gain
+ * routes, on which project, if the body were PUT. A (researcher, project)
+ * pair whose change both removes and adds routes is in both lists.
+ */
+export const StandingImpactSchema = z
+  .object({
+    narrowed: z.array(NarrowedResearcherSchema).max(1000),
+    widened: z.array(WidenedResearcherSchema).max(1000),
+    truncated: z.boolean().meta({
+      description: 'Whether `narrowed` or `widened` was cut at 1,000 entries.',
+    }),
+    narrowedCount: z
+      .int()
+      .nonnegative()
+      .meta({ description: 'Every (researcher, project) pair that would lose routes.' }),
+    widenedCount: z
+      .int()
+      .nonnegative()
+      .meta({ description: 'Every (researcher, project) pair that would gain routes.' }),
+  })
+  .meta({ id: 'StandingImpact' });
+export type StandingImpact = z.infer<typeof StandingImpactSchema>;

@@ -1,6 +1,7 @@
+import { join } from 'node:path';
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, type CfnFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type CfnFunction, Code, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -25,6 +26,8 @@ export interface HandlerFunctionProps {
   readonly environment?: Readonly<Record<string, string>>;
   /** Concurrency reserved for (and capping) this function; default none. */
   readonly reservedConcurrency?: number;
+  /** Bundles already built (`<dir>/<handler>/index.mjs`): deploy this one instead of bundling. */
+  readonly bundlesDir?: string;
   /** How long its logs are kept; default three months. */
   readonly logRetention?: RetentionDays;
 }
@@ -85,7 +88,9 @@ export class HandlerFunction extends Construct {
       description: props.description,
       role: this.role,
       logGroup: this.logGroup,
-      bundling: lambdaBundling(),
+      ...(props.bundlesDir === undefined
+        ? { bundling: lambdaBundling() }
+        : { code: Code.fromAsset(join(props.bundlesDir, props.handler)) }),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'srs-access',

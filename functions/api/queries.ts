@@ -7,19 +7,36 @@ import type {
   AccessCheckResponse,
   Classification,
   Impact,
+  OrganisationPutBody,
   ResearcherAccess,
+  ResearcherPutBody,
+  StandingImpact,
 } from '../../schemas/index.js';
 import { mapLimit } from '../commons/index.js';
-import { type AccessContext, decideRoutes, denyReasons, previewImpact } from '../domain/index.js';
+import {
+  type AccessContext,
+  decideRoutes,
+  denyReasons,
+  previewImpact,
+  previewStandings,
+  type StandingUnderChange,
+} from '../domain/index.js';
 import {
   getDataset,
   getOrganisation,
   getResearcher,
+  getSummaries,
   getSummary,
+  type IdPage,
+  InvalidReferenceError,
   isMember,
   listProjectsOfDataset,
+  listProjectsOfResearcher,
+  listResearchersOfOrganisation,
+  loadResearchers,
   loadStandings,
   NotFoundError,
+  type PageOptions,
   readProjectPartition,
   type StoreContext,
 } from '../store/index.js';
@@ -27,19 +44,95 @@ import {
 /** Project partitions read at once by a preview. */
 const PREVIEW_CONCURRENCY = 16;
 
-/** Every project that uses a dataset, reading all pages of the index. */
-export async function allProjectsOfDataset(
-  ctx: StoreContext,
-  datasetId: string,
-): Promise<string[]> {
+/** Every id of a list read by reference, all pages of it. */
+async function allIds(list: (options: PageOptions) => Promise<IdPage>): Promise<string[]> {
   const ids: string[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await listProjectsOfDataset(ctx, datasetId, { limit: 100, startKey });
+    const page = await list({ limit: 100, startKey });
     ids.push(...page.ids);
     startKey = page.nextKey;
   } while (startKey);
   return ids;
+}
+
+/** Every project that uses a dataset, reading all pages of the index. */
+export function allProjectsOfDataset(ctx: StoreContext, datasetId: string): Promise<string[]> {
+  return allIds((o) => listProjectsOfDataset(ctx, datasetId, o));
+}
+
+/** The summaries of every project a researcher is a member of. */
+async function projectsOfResearcher(ctx: StoreContext, researcherId: string) {
+  const ids = await allIds((o) => listProjectsOfResearcher(ctx, researcherId, o));
+  return [...(await getSummaries(ctx, ids)).values()];
+}
+
+/**
+ * What PUTting `body` to organisation `organisationId` would do to the routes
+ * of each of its researchers on each of their projects: who would be narrowed
+ * and who widened. A new organisation has no researchers yet. Changes nothing.
+ */
+export async function previewOrganisationChange(
+  ctx: StoreContext,
+  organisationId: string,
+  body: OrganisationPutBody,
+): Promise<StandingImpact> {
+  const organisation = await getOrganisation(ctx, organisationId);
+  const ids = organisation
+    ? await allIds((o) => listResearchersOfOrganisation(ctx, organisationId, o))
+    : [];
+  const { researchers } = await loadResearchers(ctx, ids);
+  const members = [...researchers.values()].filter((r) => r.organisationId === organisationId);
+  const under = await mapLimit(
+    members,
+    PREVIEW_CONCURRENCY,
+    async (r): Promise<StandingUnderChange> => ({
+      researcherId: r.researcherId,
+      before: { agreements: organisation?.agreements, accreditation: r.accreditation },
+      after: { agreements: body.agreements, accreditation: r.accreditation },
+      projects: await projectsOfResearcher(ctx, r.researcherId),
+    }),
+  );
+  return previewStandings(under, ctx.now());
+}
+
+/**
+ * What PUTting `body` to researcher `researcherId` would do to their routes on
+ * each of their projects (a new accreditation, or a move to another
+ * organisation and its agreements). An unknown organisation is refused as the
+ * PUT refuses it; a new researcher is on no project yet. Changes nothing.
+ */
+export async function previewResearcherChange(
+  ctx: StoreContext,
+  researcherId: string,
+  body: ResearcherPutBody,
+): Promise<StandingImpact> {
+  const [current, target] = await Promise.all([
+    getResearcher(ctx, researcherId),
+    getOrganisation(ctx, body.organisationId),
+  ]);
+  if (!target) {
+    throw new InvalidReferenceError(
+      'organisationId',
+      `organisation '${body.organisationId}' does not exist`,
+    );
+  }
+  if (!current) return previewStandings([], ctx.now());
+  const from =
+    current.organisationId === body.organisationId
+      ? target
+      : await getOrganisation(ctx, current.organisationId);
+  return previewStandings(
+    [
+      {
+        researcherId,
+        before: { agreements: from?.agreements, accreditation: current.accreditation },
+        after: { agreements: target.agreements, accreditation: body.accreditation },
+        projects: await projectsOfResearcher(ctx, researcherId),
+      },
+    ],
+    ctx.now(),
+  );
 }
 
 /**

@@ -5,9 +5,11 @@ import type {
   Impact,
   NarrowedResearcher,
   ProjectSummary,
+  StandingImpact,
+  WidenedResearcher,
 } from '../../schemas/index.js';
 import { decideRoutes } from './access.js';
-import { narrowingTo, type ReasonedNarrowing } from './narrowing.js';
+import { narrowing, narrowingTo, type ReasonedNarrowing } from './narrowing.js';
 import { type DatasetLevel, summariseProject } from './project.js';
 
 /** A project member with what their own routes depend on. */
@@ -92,5 +94,62 @@ export function previewImpact(
     truncated: projects.length > limit || narrowed.length > limit,
     projectCount: projects.length,
     narrowedCount: narrowed.length,
+  };
+}
+
+/** What one researcher's routes depend on besides the project: agreements and accreditation. */
+export type ResearcherStanding = Omit<MemberStanding, 'researcherId'>;
+
+/** One researcher whose standing would change, on the projects they are a member of. */
+export interface StandingUnderChange {
+  readonly researcherId: string;
+  readonly before: ResearcherStanding;
+  readonly after: ResearcherStanding;
+  readonly projects: readonly (Pick<ProjectSummary, 'accessLevel' | 'status'> & {
+    readonly projectId: string;
+  })[];
+}
+
+/**
+ * The impact of changing researchers' standings (an organisation's agreements,
+ * a researcher's accreditation or organisation) on each of their projects, as
+ * the projects are now: who would lose and who would gain which routes.
+ * Computed with the same rules as a real change; each list holds at most
+ * `limit` entries, and the counts are full.
+ */
+export function previewStandings(
+  researchers: readonly StandingUnderChange[],
+  now: Date,
+  limit = PREVIEW_LIMIT,
+): StandingImpact {
+  const narrowed: NarrowedResearcher[] = [];
+  const widened: WidenedResearcher[] = [];
+  for (const r of researchers) {
+    for (const project of r.projects) {
+      const decide = (s: ResearcherStanding) =>
+        decideRoutes({ isMember: true, project, ...s }, now);
+      const was = decide(r.before).routes;
+      const will = decide(r.after);
+      const key = { researcherId: r.researcherId, projectId: project.projectId };
+      const lost = narrowingTo(was, will);
+      if (lost) {
+        narrowed.push({
+          ...key,
+          removedRoutes: lost.removedRoutes,
+          remainingRoutes: lost.remainingRoutes,
+        });
+      }
+      const gained = narrowing(will.routes, was);
+      if (gained.removedRoutes.length > 0) {
+        widened.push({ ...key, addedRoutes: gained.removedRoutes, remainingRoutes: will.routes });
+      }
+    }
+  }
+  return {
+    narrowed: narrowed.slice(0, limit),
+    widened: widened.slice(0, limit),
+    truncated: narrowed.length > limit || widened.length > limit,
+    narrowedCount: narrowed.length,
+    widenedCount: widened.length,
   };
 }

@@ -226,6 +226,49 @@ describe('POST /v1/datasets/{datasetId}/access-level/preview', () => {
     expect(await snapshot(api.ctx)).toEqual(before);
   });
 
+  it('previews unclassifying (accessLevel null): the project is pending classification and every member loses every route', async () => {
+    // Arrange: p-pv from the test above, at level 3 with two members.
+    const before = await snapshot(api.ctx);
+
+    // Act
+    const res = await send(
+      api.app,
+      {
+        method: 'POST',
+        path: '/v1/datasets/d-pv/access-level/preview',
+        json: { accessLevel: null },
+      },
+      api.tokens.editor,
+    );
+
+    // Assert
+    expect(res.status).toBe(200);
+    const impact = ImpactSchema.parse(await res.json());
+    expect(impact).toMatchObject({
+      datasetId: 'd-pv',
+      fromLevel: 3,
+      toLevel: null,
+      projects: [
+        {
+          projectId: 'p-pv',
+          fromLevel: 3,
+          toLevel: null,
+          fromStatus: 'ok',
+          toStatus: 'pending-classification',
+        },
+      ],
+      projectCount: 1,
+      narrowedCount: 2,
+      truncated: false,
+    });
+    expect(impact.narrowed.map((n) => n.researcherId).sort()).toEqual(['r-own', 'r-pv-none']);
+    for (const n of impact.narrowed) {
+      expect(n.remainingRoutes).toEqual([]);
+      expect(n.removedRoutes.length).toBeGreaterThan(0);
+    }
+    expect(await snapshot(api.ctx)).toEqual(before);
+  });
+
   it('answers 404 for an unknown dataset and 400 for a bad level', async () => {
     await expectProblem(
       await send(

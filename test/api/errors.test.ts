@@ -50,6 +50,21 @@ const INPUTS: Partial<
     path: (id) => `/v1/organisations/${id}`,
     body: { name: 'N', agreements: {} },
   },
+  previewOrganisationChange: {
+    method: 'POST',
+    path: (id) => `/v1/organisations/${id}/preview`,
+    body: { name: 'N', agreements: {} },
+  },
+  previewResearcherChange: {
+    method: 'POST',
+    path: (id) => `/v1/researchers/${id}/preview`,
+    body: {
+      name: 'N',
+      email: 'n@example.org',
+      organisationId: 'org-full',
+      accreditation: { status: 'none', homeAddressOnFile: false },
+    },
+  },
   putResearcher: {
     method: 'PUT',
     path: (id) => `/v1/researchers/${id}`,

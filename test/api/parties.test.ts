@@ -9,8 +9,10 @@ import {
   OrganisationViewSchema,
   OrganisationWriteResultSchema,
   ResearcherWriteResultSchema,
+  StandingImpactSchema,
 } from '../../schemas/index.js';
-import { fullAoc } from '../support/factories.js';
+import { anAccreditation, fullAoc, noAoc, officeAoc } from '../support/factories.js';
+import { anOrganisation, aProject, aResearcher } from '../support/seed.js';
 import {
   apiOnFreshTable,
   applyChange,
@@ -249,5 +251,153 @@ describe('GET /v1/changes/{changeId}', () => {
     );
     expect(body.status).toBe('pending');
     await expectProblem(await getAs(api, '/v1/changes/no-such-change', 'editor'), 404);
+  });
+});
+
+describe('POST /v1/organisations/{id}/preview and /v1/researchers/{id}/preview', () => {
+  // A world of its own: the tests above move p-1's level.
+  const world = seededApi('api-previews');
+  const preview = (path: string, json: unknown) =>
+    send(world.app, { method: 'POST', path, json }, world.tokens.admin);
+
+  it('shows who an organisation losing its remote agreement would narrow, and changes nothing', async () => {
+    // Arrange: r-own (org-full) has every route on p-1 (level 3); r-other is on no project.
+    const before = await snapshot(world.ctx);
+
+    // Act
+    const res = await preview('/v1/organisations/org-full/preview', {
+      name: 'Organisation org-full',
+      agreements: officeAoc(),
+    });
+
+    // Assert
+    expect(res.status).toBe(200);
+    expect(StandingImpactSchema.parse(await res.json())).toEqual({
+      narrowed: [
+        {
+          researcherId: 'r-own',
+          projectId: 'p-1',
+          removedRoutes: ['aoc-remote'],
+          remainingRoutes: ['safe-room', 'safepod', 'aoc-office'],
+        },
+      ],
+      widened: [],
+      truncated: false,
+      narrowedCount: 1,
+      widenedCount: 0,
+    });
+    expect(await snapshot(world.ctx)).toEqual(before);
+  });
+
+  it('shows who an organisation gaining agreements would widen; a new organisation affects nobody', async () => {
+    // Arrange: r-wide, of an organisation without AOC, is on p-wide (level 3).
+    await anOrganisation(world.ctx, 'org-wide', noAoc());
+    const changes = [(await aResearcher(world.ctx, 'r-wide', 'org-wide')).changeId];
+    changes.push(...(await aProject(world.ctx, 'p-wide', ['d-1'], ['r-wide'])));
+    for (const id of changes) await applyChange(world.ctx, id);
+    const before = await snapshot(world.ctx);
+
+    // Act
+    const wider = await preview('/v1/organisations/org-wide/preview', {
+      name: 'Wide',
+      agreements: fullAoc(),
+    });
+    const fresh = await preview('/v1/organisations/org-new/preview', {
+      name: 'New',
+      agreements: {},
+    });
+
+    // Assert
+    expect(StandingImpactSchema.parse(await wider.json())).toMatchObject({
+      narrowed: [],
+      widened: [
+        {
+          researcherId: 'r-wide',
+          projectId: 'p-wide',
+          addedRoutes: ['aoc-office', 'aoc-remote'],
+          remainingRoutes: ['safe-room', 'safepod', 'aoc-office', 'aoc-remote'],
+        },
+      ],
+      widenedCount: 1,
+    });
+    expect(StandingImpactSchema.parse(await fresh.json())).toMatchObject({
+      narrowed: [],
+      widened: [],
+      narrowedCount: 0,
+      widenedCount: 0,
+    });
+    expect(await snapshot(world.ctx)).toEqual(before);
+  });
+
+  it('shows a researcher losing their home address, or moving to an organisation without AOC, and changes nothing', async () => {
+    const before = await snapshot(world.ctx);
+    const body = (organisationId: string, homeAddressOnFile: boolean) => ({
+      name: 'Researcher r-own',
+      email: 'r-own@example.org',
+      organisationId,
+      accreditation: anAccreditation({ homeAddressOnFile }),
+    });
+
+    const noHome = StandingImpactSchema.parse(
+      await (await preview('/v1/researchers/r-own/preview', body('org-full', false))).json(),
+    );
+    const moved = StandingImpactSchema.parse(
+      await (await preview('/v1/researchers/r-own/preview', body('org-wide', true))).json(),
+    );
+
+    expect(noHome.narrowed).toEqual([
+      {
+        researcherId: 'r-own',
+        projectId: 'p-1',
+        removedRoutes: ['aoc-remote'],
+        remainingRoutes: ['safe-room', 'safepod', 'aoc-office'],
+      },
+    ]);
+    expect(moved.narrowed).toEqual([
+      {
+        researcherId: 'r-own',
+        projectId: 'p-1',
+        removedRoutes: ['aoc-office', 'aoc-remote'],
+        remainingRoutes: ['safe-room', 'safepod'],
+      },
+    ]);
+    expect(moved.widened).toEqual([]);
+    expect(await snapshot(world.ctx)).toEqual(before);
+  });
+
+  it('refuses a researcher body naming an unknown organisation as the PUT does (400), and a new researcher affects nobody', async () => {
+    const body = (organisationId: string) => ({
+      name: 'N',
+      email: 'n@example.org',
+      organisationId,
+      accreditation: anAccreditation(),
+    });
+    const bad = await expectProblem(
+      await preview('/v1/researchers/r-own/preview', body('org-nowhere')),
+      400,
+    );
+    expect(bad.errors?.[0]?.path).toBe('organisationId');
+    const fresh = await preview('/v1/researchers/r-new/preview', body('org-full'));
+    expect(StandingImpactSchema.parse(await fresh.json())).toMatchObject({
+      narrowed: [],
+      widened: [],
+    });
+  });
+
+  it('answers 403 to anyone but an administrator', async () => {
+    for (const caller of ['editor', 'service', 'researcher-own'] as const) {
+      await expectProblem(
+        await send(
+          world.app,
+          {
+            method: 'POST',
+            path: '/v1/organisations/org-full/preview',
+            json: { name: 'N', agreements: {} },
+          },
+          world.tokens[caller],
+        ),
+        403,
+      );
+    }
   });
 });

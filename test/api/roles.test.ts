@@ -56,6 +56,8 @@ const DESIGN_WHO: Record<string, readonly Caller[]> = {
   putOrganisation: ['admin'],
   getOrganisation: ['admin', 'service'],
   putResearcher: ['admin'],
+  previewOrganisationChange: ['admin'],
+  previewResearcherChange: ['admin'],
   listResearcherNotifications: ['admin', 'researcher-own'],
   getChange: ['editor', 'admin', 'researcher-own', 'researcher-other', 'service'],
 };
@@ -191,6 +193,25 @@ const CASES: Record<
   },
   listResearcherNotifications: {
     request: () => ({ method: 'GET', path: `/v1/researchers/${OWN_RESEARCHER}/notifications` }),
+  },
+  previewOrganisationChange: {
+    request: () => ({
+      method: 'POST',
+      path: '/v1/organisations/org-full/preview',
+      json: { name: 'Org', agreements: {} },
+    }),
+  },
+  previewResearcherChange: {
+    request: () => ({
+      method: 'POST',
+      path: `/v1/researchers/${OWN_RESEARCHER}/preview`,
+      json: {
+        name: 'N',
+        email: 'n@example.org',
+        organisationId: 'org-full',
+        accreditation: { status: 'none', homeAddressOnFile: false },
+      },
+    }),
   },
   getChange: { request: ({ changeId }) => ({ method: 'GET', path: `/v1/changes/${changeId}` }) },
 };

@@ -5,7 +5,7 @@
  * invariant check, every notice delivered). It measures nothing, so its
  * timeout is generous: a loaded CI machine runs it several times slower.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runBenchmarks } from '../../bench/bench.js';
 import { sharedDynamo } from '../../bench/dynamo.js';
 import { brokenChecks, missingKeys } from '../../bench/results.js';
@@ -22,6 +22,7 @@ describe('bench --quick', () => {
     const results = await runBenchmarks({
       dynamo: sharedDynamo(dynamoEndpoint()),
       quick: true,
+      bundlesDir: inject('bundlesDir'),
     });
 
     // Assert

@@ -23,6 +23,14 @@ describe('deployment configuration', () => {
     expect(() => configWith({ senderAddress: 'srs.ons.gov.uk' })).toThrow(/senderAddress/);
   });
 
+  it('takes prebuilt bundles only from a directory that exists', () => {
+    expect(configWith(SENDER).bundlesDir).toBeUndefined();
+    expect(configWith({ ...SENDER, bundlesDir: '.' }).bundlesDir).toBe('.');
+    expect(() => configWith({ ...SENDER, bundlesDir: 'no/such/dir' })).toThrow(
+      /bundlesDir: 'no\/such\/dir' does not exist/,
+    );
+  });
+
   it('marks the offline-synth placeholder sender', () => {
     expect(configWith({ senderAddress: PLACEHOLDER_SENDER }).senderIsPlaceholder).toBe(true);
     expect(configWith(SENDER).senderIsPlaceholder).toBe(false);

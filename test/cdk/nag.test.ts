@@ -1,12 +1,13 @@
 /**
- * cdk-nag's AWS Solutions checks on the stack, synthesised exactly as
- * `npm run synth` does it: functions bundled, CloudFormation schema
- * validation on, the checks registered as a validation plugin.
+ * cdk-nag's AWS Solutions checks on the stack, synthesised as `npm run
+ * synth` does it: functions as bundled assets (the run's bundles, built once
+ * with the stack's settings), CloudFormation schema validation on, the checks
+ * registered as a validation plugin.
  */
 import { Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Synthesised, synthStack } from './support.js';
 
 /** Every acknowledgement in the tree: rule id, reason and where. */
@@ -27,8 +28,12 @@ function acknowledgements(root: IConstruct): { id: string; reason: string; path:
 describe('cdk-nag AWS Solutions checks', () => {
   let synthesised: Synthesised;
   beforeAll(() => {
-    // Throws, with the report, if any check or schema validation fails.
-    synthesised = synthStack({}, { bundle: true, validate: true, nag: true });
+    // Throws, with the report, if any check or schema validation fails. The
+    // functions deploy the run's bundles (built once, as the stack builds them).
+    synthesised = synthStack(
+      { bundlesDir: inject('bundlesDir') },
+      { bundle: true, validate: true, nag: true },
+    );
   });
 
   it('report no finding that is not acknowledged, error or warning', () => {

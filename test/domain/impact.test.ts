@@ -8,6 +8,7 @@ import {
   organisationRoutes,
   type ProjectUnderChange,
   previewImpact,
+  previewStandings,
   researcherRoutes,
   routesForLevel,
   summariseProject,
@@ -18,17 +19,22 @@ import {
   type NarrowedResearcher,
   type ProjectSummary,
   type Route,
+  StandingImpactSchema,
+  type WidenedResearcher,
 } from '../../schemas/index.js';
 import {
   aMember,
   anAccreditation,
   aocLossImpact,
+  arbAccreditation,
+  arbAgreements,
   arbClassification,
   arbDatasets,
   arbMembers,
   arbNow,
   arbShortId,
   datasets,
+  fullAoc,
   NOW,
   noAoc,
   officeAoc,
@@ -330,5 +336,94 @@ describe('narrowedMembers', () => {
         deniedBy: ['project-level'],
       },
     ]);
+  });
+});
+
+describe('previewStandings', () => {
+  const arbSide = fc.record({
+    agreements: fc.option(arbAgreements, { nil: undefined }),
+    accreditation: fc.option(arbAccreditation, { nil: undefined }),
+  });
+  const arbUnderChange = fc.uniqueArray(
+    fc.record({
+      researcherId: arbShortId,
+      before: arbSide,
+      after: arbSide,
+      projects: fc.uniqueArray(
+        fc.record({ projectId: arbShortId, datasets: arbDatasets({ maxLength: 4 }) }).map((p) => ({
+          projectId: p.projectId,
+          ...summariseProject(p.datasets),
+        })),
+        { selector: (p) => p.projectId, maxLength: 4 },
+      ),
+    }),
+    { selector: (r) => r.researcherId, maxLength: 5 },
+  );
+
+  it('lists, for each (researcher, project), the routes lost as narrowed and the routes gained as widened, from the three factors', () => {
+    fc.assert(
+      fc.property(arbUnderChange, arbNow, (researchers, now) => {
+        const impact = previewStandings(researchers, now);
+        const expectedNarrowed: NarrowedResearcher[] = [];
+        const expectedWidened: WidenedResearcher[] = [];
+        for (const r of researchers) {
+          for (const p of r.projects) {
+            const was = routesByHand(p, { researcherId: r.researcherId, ...r.before }, now);
+            const will = routesByHand(p, { researcherId: r.researcherId, ...r.after }, now);
+            const key = { researcherId: r.researcherId, projectId: p.projectId };
+            const removed = was.filter((x) => !will.includes(x));
+            const added = will.filter((x) => !was.includes(x));
+            if (removed.length > 0)
+              expectedNarrowed.push({ ...key, removedRoutes: removed, remainingRoutes: will });
+            if (added.length > 0)
+              expectedWidened.push({ ...key, addedRoutes: added, remainingRoutes: will });
+          }
+        }
+        expect(impact.narrowed).toEqual(expectedNarrowed);
+        expect(impact.widened).toEqual(expectedWidened);
+        expect(impact).toMatchObject({
+          narrowedCount: expectedNarrowed.length,
+          widenedCount: expectedWidened.length,
+          truncated: false,
+        });
+        StandingImpactSchema.parse(impact);
+      }),
+      PROPERTY_RUNS,
+    );
+  });
+
+  it('turns narrowing into widening when before and after swap', () => {
+    fc.assert(
+      fc.property(arbUnderChange, arbNow, (researchers, now) => {
+        const forward = previewStandings(researchers, now);
+        const back = previewStandings(
+          researchers.map((r) => ({ ...r, before: r.after, after: r.before })),
+          now,
+        );
+        const pairs = (list: readonly { researcherId: string; projectId: string }[]) =>
+          list.map((e) => `${e.researcherId}/${e.projectId}`);
+        expect(pairs(back.widened)).toEqual(pairs(forward.narrowed));
+        expect(pairs(back.narrowed)).toEqual(pairs(forward.widened));
+        expect(back.widened.map((w) => w.addedRoutes)).toEqual(
+          forward.narrowed.map((n) => n.removedRoutes),
+        );
+      }),
+      PROPERTY_RUNS,
+    );
+  });
+
+  it('lists at most the limit in each list, with full counts and truncated', () => {
+    const everyone = Array.from({ length: 5 }, (_, i) => ({
+      researcherId: `r-${i}`,
+      before: { agreements: fullAoc(), accreditation: anAccreditation() },
+      after: { agreements: noAoc(), accreditation: anAccreditation() },
+      projects: [{ projectId: 'p', ...summariseProject(datasets(3)) }],
+    }));
+    expect(previewStandings(everyone, NOW, 3)).toMatchObject({
+      truncated: true,
+      narrowedCount: 5,
+      widenedCount: 0,
+    });
+    expect(previewStandings(everyone, NOW, 3).narrowed).toHaveLength(3);
   });
 });

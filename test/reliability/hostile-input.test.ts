@@ -83,6 +83,19 @@ const TARGETS = {
       accreditation: { status: 'none', homeAddressOnFile: false },
     },
   },
+  previewOrganisationChange: {
+    body: OrganisationPutBodySchema,
+    valid: { name: 'N', agreements: {} },
+  },
+  previewResearcherChange: {
+    body: ResearcherPutBodySchema,
+    valid: {
+      name: 'N',
+      email: 'n@example.org',
+      organisationId: 'org-full',
+      accreditation: { status: 'none', homeAddressOnFile: false },
+    },
+  },
 } satisfies Partial<Record<string, { body?: BodySchema; valid?: unknown }>>;
 type Target = keyof typeof TARGETS;
 

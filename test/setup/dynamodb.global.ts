@@ -13,8 +13,9 @@
 
 import { rmSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
+import { buildBundles } from '../../cdk/bundling.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local.js';
-import { AWS_CALLS_DIR } from '../support/recording.js';
+import { AWS_CALLS_DIR, BUNDLES_DIR } from '../support/recording.js';
 import { TEST_WORKERS } from './workers.js';
 
 let recordingCleared = false;
@@ -37,6 +38,22 @@ function runSeed(): number {
   return seed;
 }
 
+// The bundles too: built once per run, for the projects whose tests deploy or load them.
+const BUNDLES_KEY = Symbol.for('srs-access.test.bundles');
+const bundles = globalThis as typeof globalThis & { [BUNDLES_KEY]?: Promise<string> };
+
+/** Every handler bundled once per run, as the stack bundles it, into `.test-output/bundles`. */
+function runBundles(): Promise<string> {
+  bundles[BUNDLES_KEY] ??= (async () => {
+    rmSync(BUNDLES_DIR, { recursive: true, force: true });
+    const started = performance.now();
+    await buildBundles(BUNDLES_DIR);
+    console.log(`Bundled every function once in ${Math.round(performance.now() - started)} ms`);
+    return BUNDLES_DIR;
+  })();
+  return bundles[BUNDLES_KEY];
+}
+
 /** Empties the recording of the deployed functions' AWS calls, once per run. */
 function freshRecording(): string {
   if (!recordingCleared) rmSync(AWS_CALLS_DIR, { recursive: true, force: true });
@@ -52,6 +69,8 @@ declare module 'vitest' {
     awsCallsDir: string;
     /** The seed of every property test of the run (`test/setup/property.ts`). */
     propertySeed: number;
+    /** The run's bundles of every function (`<dir>/<handler>/index.mjs`); '' in the unit tier, which needs none. */
+    bundlesDir: string;
   }
 }
 
@@ -68,6 +87,7 @@ const registry = globalThis as typeof globalThis & { [KEY]?: Shared };
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   project.provide('awsCallsDir', freshRecording());
   project.provide('propertySeed', runSeed());
+  project.provide('bundlesDir', project.name === 'unit' ? '' : await runBundles());
   const external = process.env.DYNAMODB_ENDPOINT;
   if (external !== undefined && external !== '') {
     project.provide('dynamoEndpoints', [external]);

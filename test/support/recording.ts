@@ -15,6 +15,13 @@ export const AWS_CALLS_DIR = join(
   'aws-calls',
 );
 
+/** Where the run builds the bundles of every function once (gitignored). */
+export const BUNDLES_DIR = join(
+  resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'),
+  '.test-output',
+  'bundles',
+);
+
 /** Every line recorded in `dir`, from every process of the run. */
 export function readRecording(dir: string = AWS_CALLS_DIR): RecordedLine[] {
   if (!existsSync(dir)) return [];

@@ -7,6 +7,7 @@ import {
   OrganisationWriteResultSchema,
   ResearcherPutBodySchema,
   ResearcherWriteResultSchema,
+  StandingImpactSchema,
 } from '../../../schemas/index.js';
 import { organisationRoutes } from '../../domain/index.js';
 import {
@@ -35,6 +36,7 @@ import {
   readPage,
 } from '../params.js';
 import { etag } from '../problem.js';
+import { previewOrganisationChange, previewResearcherChange } from '../queries.js';
 import type { ApiApp } from '../types.js';
 
 const putOrganisationRoute = createRoute({
@@ -102,6 +104,53 @@ const putResearcherRoute = createRoute({
   },
 });
 
+const previewOrganisationRoute = createRoute({
+  ...endpoint({
+    id: 'previewOrganisationChange',
+    method: 'post',
+    path: '/v1/organisations/{organisationId}/preview',
+    summary: 'Who would be narrowed and who widened if this organisation body were PUT',
+    tag: 'Organisations and researchers',
+    roles: ['admin'],
+  }),
+  request: {
+    params: OrganisationParams,
+    body: {
+      required: true,
+      content: { 'application/json': { schema: OrganisationPutBodySchema } },
+    },
+  },
+  responses: {
+    200: jsonResponse(
+      StandingImpactSchema,
+      'The impact on each researcher and project; nothing changed',
+    ),
+    ...problemResponses(...COMMON_PROBLEMS, 413, 415),
+  },
+});
+
+const previewResearcherRoute = createRoute({
+  ...endpoint({
+    id: 'previewResearcherChange',
+    method: 'post',
+    path: '/v1/researchers/{researcherId}/preview',
+    summary: 'Which projects would narrow or widen for a researcher if this body were PUT',
+    tag: 'Organisations and researchers',
+    roles: ['admin'],
+  }),
+  request: {
+    params: ResearcherParams,
+    body: { required: true, content: { 'application/json': { schema: ResearcherPutBodySchema } } },
+  },
+  responses: {
+    200: jsonResponse(
+      StandingImpactSchema,
+      'The impact on each of their projects; nothing changed',
+    ),
+    ...problemResponses(...COMMON_PROBLEMS, 413, 415),
+  },
+});
+
 const notificationsRoute = createRoute({
   ...endpoint({
     id: 'listResearcherNotifications',
@@ -121,6 +170,16 @@ const notificationsRoute = createRoute({
 
 /** Registers the organisation and researcher endpoints. */
 export function registerPartyRoutes(app: ApiApp, ctx: StoreContext): void {
+  app.openapi(previewOrganisationRoute, async (c) => {
+    const { organisationId } = c.req.valid('param');
+    return c.json(await previewOrganisationChange(ctx, organisationId, c.req.valid('json')), 200);
+  });
+
+  app.openapi(previewResearcherRoute, async (c) => {
+    const { researcherId } = c.req.valid('param');
+    return c.json(await previewResearcherChange(ctx, researcherId, c.req.valid('json')), 200);
+  });
+
   app.openapi(putOrganisationRoute, async (c) => {
     const { organisationId } = c.req.valid('param');
     const version = expectedVersion(c.req.valid('header')['if-match']);
