@@ -11,7 +11,7 @@
  * - `eventBusName`: unset creates the bus `srs-access`; `default` uses the
  *   account's default bus; any other name uses that existing bus.
  * - `alarmEmail`: subscribes an address to the alarm topic.
- * - `reconcileSchedule`: a Scheduler expression, default `rate(1 day)`.
+ * - `reconcileSchedule`: a Scheduler expression, default `rate(1 hour)`.
  * - `sesConfigurationSet`, `authDomainPrefix`, `authCallbackUrls`: optional.
  * - `stackName`: default `srs-access`.
  *

@@ -62,8 +62,11 @@ export class ConfigError extends Error {
 
 /** The name of the bus the stack creates when `eventBusName` is not given. */
 export const DEFAULT_EVENT_BUS_NAME = 'srs-access';
-/** The reconciler runs daily unless `reconcileSchedule` says otherwise. */
-export const DEFAULT_RECONCILE_SCHEDULE = 'rate(1 day)';
+/**
+ * The reconciler runs hourly unless `reconcileSchedule` says otherwise, so that
+ * an agreement or accreditation that expires is noticed within the hour.
+ */
+export const DEFAULT_RECONCILE_SCHEDULE = 'rate(1 hour)';
 /** Callback of the people's app client when `authCallbackUrls` is not given (local tooling). */
 export const DEFAULT_CALLBACK_URL = 'http://localhost:8080/callback';
 /** The sender `npm run synth` passes so that synthesis works without a real identity. */

@@ -15,7 +15,7 @@ export interface ReconcilerProps {
 }
 
 /**
- * Runs the reconciler on an EventBridge Scheduler schedule (daily by
+ * Runs the reconciler on an EventBridge Scheduler schedule (hourly by
  * default). The schedule's role may invoke the reconcile function and nothing
  * else; invocations Scheduler could not make go to an encrypted queue.
  */

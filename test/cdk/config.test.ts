@@ -36,7 +36,7 @@ describe('deployment configuration', () => {
     expect(configWith(SENDER).senderIsPlaceholder).toBe(false);
   });
 
-  it('defaults: own bus, daily reconcile, the service contacts, no alarm email', () => {
+  it('defaults: own bus, hourly reconcile, the service contacts, no alarm email', () => {
     expect(configWith(SENDER)).toMatchObject({
       eventBus: { kind: 'create', name: DEFAULT_EVENT_BUS_NAME },
       reconcileSchedule: DEFAULT_RECONCILE_SCHEDULE,

@@ -11,11 +11,11 @@ describe('the reconciler schedule', () => {
     ({ template, stack } = synthStack());
   });
 
-  it('runs the reconcile function daily by default, through its own role', () => {
-    expect(DEFAULT_RECONCILE_SCHEDULE).toBe('rate(1 day)');
+  it('runs the reconcile function hourly by default, through its own role', () => {
+    expect(DEFAULT_RECONCILE_SCHEDULE).toBe('rate(1 hour)');
     template.resourceCountIs('AWS::Scheduler::Schedule', 1);
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
-      ScheduleExpression: 'rate(1 day)',
+      ScheduleExpression: 'rate(1 hour)',
       State: 'ENABLED',
       FlexibleTimeWindow: { Mode: 'OFF' },
       Target: {
