@@ -1,42 +1,67 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { AGREEMENT_KINDS } from '../../schemas/index.js';
+import { AGREEMENT_KINDS, type AuditEntry } from '../../schemas/index.js';
+import { isRecord } from '../commons/index.js';
 import { expiryCause, expiryMoment } from '../domain/index.js';
 import {
   type ChangeFacts,
   changePut,
   derivedChangeId,
   isConditionFailure,
+  keys,
   newChange,
   type StoreContext,
 } from '../store/index.js';
 import type { TableSnapshot } from './snapshot.js';
 
-/** How far back a sweep looks for expiries it has not yet turned into changes. */
-export const DEFAULT_LOOKBACK_MS = 3 * 86_400_000;
+/** Whether an audited view holds the fact `same` looks for (views are `unknown` in the trail). */
+type FactTest = (view: Record<string, unknown>) => boolean;
 
 /**
- * Starts an `expiry` change for every agreement and accreditation whose
- * expiry passed within the look-back window. Change ids derive from the facts,
+ * When the current value of a fact was first written: the earliest of the
+ * latest run of audit entries whose `to` holds it, or `writtenAt` (the
+ * entity's last write) when the trail says nothing.
+ */
+function factSince(
+  entries: readonly AuditEntry[] | undefined,
+  holds: FactTest,
+  writtenAt: string,
+): number {
+  let since: number | undefined;
+  const newestFirst = [...(entries ?? [])].sort((a, b) => b.at.localeCompare(a.at));
+  for (const entry of newestFirst) {
+    if (!isRecord(entry.to) || !holds(entry.to)) break;
+    since = Date.parse(entry.at);
+  }
+  return since ?? Date.parse(writtenAt);
+}
+
+/**
+ * Starts an `expiry` change for every approved agreement and every eligible
+ * accreditation whose expiry has passed since that expiry was written, unless
+ * the change exists already. There is no look-back window: what is due is
+ * derived from the stored facts and their audit trail alone, so the first
+ * sweep after a reconciler outage of any length starts every expiry it
+ * missed, while an expiry that had already passed when it was written starts
+ * nothing (that write was judged with it). Change ids derive from the facts,
  * so a sweep run twice (or by two schedulers) starts each expiry once.
  * Returns the ids of the changes it started.
  */
 export async function sweepExpiries(
   ctx: StoreContext,
-  snap: Pick<TableSnapshot, 'organisations' | 'researchers'>,
-  options: { lookbackMs?: number } = {},
+  snap: Pick<TableSnapshot, 'organisations' | 'researchers' | 'changes' | 'audits'>,
 ): Promise<string[]> {
   const now = ctx.now();
-  const from = now.getTime() - (options.lookbackMs ?? DEFAULT_LOOKBACK_MS);
-  const due = (expiresAt: string | undefined) => {
+  const due = (expiresAt: string | undefined, since: () => number) => {
     if (expiresAt === undefined) return undefined;
     const at = expiryMoment(expiresAt);
-    return at > from && at <= now.getTime() ? at : undefined;
+    return at <= now.getTime() && at > since() ? at : undefined;
   };
   const started: string[] = [];
   // Routes before an expiry are judged just before its instant.
   const justBefore = (at: number) => new Date(at - 1).toISOString();
   const start = async (at: number, facts: ChangeFacts, ...idFacts: string[]) => {
     const change = newChange(now, facts, derivedChangeId(at, ...idFacts));
+    if (snap.changes.has(change.changeId)) return;
     try {
       await ctx.doc.send(new PutCommand(changePut(ctx, change).Put));
       started.push(change.changeId);
@@ -47,7 +72,22 @@ export async function sweepExpiries(
   for (const org of snap.organisations.values()) {
     for (const kind of AGREEMENT_KINDS) {
       const agreement = org.agreements[kind];
-      const at = agreement?.status === 'approved' ? due(agreement.expiresAt) : undefined;
+      const holds: FactTest = (view) => {
+        const held = isRecord(view.agreements) ? view.agreements[kind] : undefined;
+        return (
+          isRecord(held) && held.status === 'approved' && held.expiresAt === agreement?.expiresAt
+        );
+      };
+      const at =
+        agreement?.status === 'approved'
+          ? due(agreement.expiresAt, () =>
+              factSince(
+                snap.audits.get(keys.organisation(org.organisationId).pk),
+                holds,
+                org.updatedAt,
+              ),
+            )
+          : undefined;
       if (at === undefined || !agreement?.expiresAt) continue;
       await start(
         at,
@@ -70,7 +110,16 @@ export async function sweepExpiries(
   }
   for (const r of snap.researchers.values()) {
     const { status, expiresAt } = r.accreditation;
-    const at = status === 'accredited' || status === 'provisional' ? due(expiresAt) : undefined;
+    const eligible = (st: unknown) => st === 'accredited' || st === 'provisional';
+    const holds: FactTest = (view) =>
+      isRecord(view.accreditation) &&
+      eligible(view.accreditation.status) &&
+      view.accreditation.expiresAt === expiresAt;
+    const at = eligible(status)
+      ? due(expiresAt, () =>
+          factSince(snap.audits.get(keys.researcher(r.researcherId).pk), holds, r.updatedAt),
+        )
+      : undefined;
     if (at === undefined || !expiresAt) continue;
     await start(
       at,

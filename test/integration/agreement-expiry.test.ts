@@ -1,18 +1,27 @@
 /**
- * The agreement-expiry path on DynamoDB Local, on a clock of the test's own:
- * an organisation's remote agreement runs out, the next reconciler run starts
- * one `expiry` change, and each researcher of the organisation who loses a
- * route on a project gets exactly one notice naming the connectivity contact;
- * one who loses nothing gets none, and later runs start nothing more.
+ * Expiry on DynamoDB Local, on a clock of the test's own. An organisation's
+ * remote agreement runs out: the next reconciler run starts one `expiry`
+ * change, and each researcher of the organisation who loses a route on a
+ * project gets exactly one notice naming the connectivity contact; one who
+ * loses nothing gets none, and later runs start nothing more. What is due is
+ * derived from the stored facts with no look-back window: a run after a week
+ * without one still starts the expiry, an expiry already past when it was
+ * written starts nothing, and an unrelated write after an expiry no run has
+ * seen yet leaves it due.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logger } from '../../functions/commons/index.js';
 import { reconcile } from '../../functions/handlers/reconcile.js';
-import { getChange, listNotifications } from '../../functions/store/index.js';
+import {
+  getChange,
+  getChangeItem,
+  listNotifications,
+  putResearcher,
+} from '../../functions/store/index.js';
 import { CONTACTS } from '../../schemas/index.js';
-import { anAgreement, fullAoc } from '../support/factories.js';
+import { anAccreditation, anAgreement, fullAoc } from '../support/factories.js';
 import { type Pipeline, startPipeline } from '../support/pipeline.js';
-import { aDataset, anOrganisation, aProject, aResearcher } from '../support/seed.js';
+import { ACTOR, aDataset, anOrganisation, aProject, aResearcher } from '../support/seed.js';
 
 let clock = Date.parse('2026-06-01T09:00:00Z');
 let p: Pipeline;
@@ -84,6 +93,88 @@ describe('an AOC agreement that expires', () => {
     await p.settle();
     expect(later.expiryChanges).toEqual([]);
     expect((await listNotifications(p.ctx, 'r-remote')).items).toHaveLength(1);
+    await p.expectClean();
+  });
+});
+
+describe('the expiry sweep, with no look-back window', () => {
+  /** The researchers whose expiry changes a reconciler run started. */
+  async function expiredBy(run: Awaited<ReturnType<typeof reconcile>>): Promise<string[]> {
+    const items = await Promise.all(run.expiryChanges.map((id) => getChangeItem(p.ctx, id)));
+    return items.flatMap((c) => (c && 'researcherId' in c ? [c.researcherId] : []));
+  }
+
+  /** A researcher of org-y on a project of their own (level 3), expiring on `expiresAt`. */
+  async function onProject(researcherId: string, expiresAt: string) {
+    const ids = [(await aResearcher(p.ctx, researcherId, 'org-y', { expiresAt })).changeId];
+    ids.push(...(await aProject(p.ctx, `p-${researcherId}`, ['d-open'], [researcherId])));
+    await p.applied(...ids);
+  }
+
+  it('starts an expiry that no run saw for a week, and notifies once', async () => {
+    // Arrange: r-week's accreditation covers 12 June; no run comes until the 20th.
+    clock = Date.parse('2026-06-11T02:00:00Z');
+    await anOrganisation(p.ctx, 'org-y', fullAoc());
+    await onProject('r-week', '2026-06-12');
+
+    // Act
+    clock = Date.parse('2026-06-20T10:00:00Z');
+    const run = await reconcile(p.ctx);
+    await p.settle();
+
+    // Assert
+    expect(await expiredBy(run)).toEqual(['r-week']);
+    const notices = (await listNotifications(p.ctx, 'r-week')).items;
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatchObject({
+      projectId: 'p-r-week',
+      cause: { kind: 'expiry', researcherId: 'r-week', expiredAt: '2026-06-12' },
+      remainingRoutes: [],
+    });
+  });
+
+  it('starts nothing for an expiry that had passed when it was written', async () => {
+    // Arrange: on 20 June, r-late is written with an accreditation that ran out on the 15th.
+    clock = Date.parse('2026-06-20T11:00:00Z');
+    await onProject('r-late', '2026-06-15');
+
+    // Act
+    clock = Date.parse('2026-06-20T12:00:00Z');
+    const run = await reconcile(p.ctx);
+    await p.settle();
+
+    // Assert: the write was judged with the expiry; it had no routes to lose since.
+    expect(await expiredBy(run)).toEqual([]);
+    expect((await listNotifications(p.ctx, 'r-late')).items).toEqual([]);
+  });
+
+  it('keeps an unseen expiry due after an unrelated write of the researcher, and notifies once', async () => {
+    // Arrange: r-renamed's accreditation covers 21 June; on the 23rd, before any
+    // run, the researcher is renamed (the accreditation stays as it was).
+    clock = Date.parse('2026-06-20T13:00:00Z');
+    await onProject('r-renamed', '2026-06-21');
+    clock = Date.parse('2026-06-23T08:00:00Z');
+    const renamed = await putResearcher(
+      p.ctx,
+      'r-renamed',
+      {
+        name: 'Renamed',
+        email: 'r-renamed@example.org',
+        organisationId: 'org-y',
+        accreditation: anAccreditation({ expiresAt: '2026-06-21' }),
+      },
+      ACTOR,
+    );
+    await p.applied(renamed.changeId);
+
+    // Act
+    clock = Date.parse('2026-06-23T09:00:00Z');
+    const run = await reconcile(p.ctx);
+    await p.settle();
+
+    // Assert
+    expect(await expiredBy(run)).toEqual(['r-renamed']);
+    expect((await listNotifications(p.ctx, 'r-renamed')).items).toHaveLength(1);
     await p.expectClean();
   });
 });
