@@ -52,6 +52,14 @@ const PROPERTY_TIMEOUT = 300_000 * DEPTH;
 
 type BodySchema = { safeParse(value: unknown): { success: boolean } };
 
+/** A valid researcher body (the PUT's and the preview's). */
+const RESEARCHER_BODY = {
+  name: 'N',
+  email: 'n@example.org',
+  organisationId: 'org-full',
+  accreditation: { status: 'none', homeAddressOnFile: false },
+};
+
 /** The endpoints that take input, with a valid body to start mutating from. */
 const TARGETS = {
   putDataset: { body: DatasetPutBodySchema, valid: { title: 'T', accessLevel: 2, reason: 'r' } },
@@ -74,28 +82,12 @@ const TARGETS = {
     valid: { projectId: 'p-1', researcherId: OWN_RESEARCHER, route: 'safepod' },
   },
   putOrganisation: { body: OrganisationPutBodySchema, valid: { name: 'N', agreements: {} } },
-  putResearcher: {
-    body: ResearcherPutBodySchema,
-    valid: {
-      name: 'N',
-      email: 'n@example.org',
-      organisationId: 'org-full',
-      accreditation: { status: 'none', homeAddressOnFile: false },
-    },
-  },
+  putResearcher: { body: ResearcherPutBodySchema, valid: RESEARCHER_BODY },
   previewOrganisationChange: {
     body: OrganisationPutBodySchema,
     valid: { name: 'N', agreements: {} },
   },
-  previewResearcherChange: {
-    body: ResearcherPutBodySchema,
-    valid: {
-      name: 'N',
-      email: 'n@example.org',
-      organisationId: 'org-full',
-      accreditation: { status: 'none', homeAddressOnFile: false },
-    },
-  },
+  previewResearcherChange: { body: ResearcherPutBodySchema, valid: RESEARCHER_BODY },
 } satisfies Partial<Record<string, { body?: BodySchema; valid?: unknown }>>;
 type Target = keyof typeof TARGETS;
 
