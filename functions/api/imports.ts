@@ -109,13 +109,27 @@ export function rowsFromCsv(text: string): (Record<string, unknown> | string)[] 
   });
 }
 
-/** A row's validation errors as one message (`title: is required; accessLevel: …`). */
+/** The longest a row's message grows before the rest of its errors are only counted. */
+export const MAX_ROW_MESSAGE = 500;
+
+/**
+ * A row's validation errors as one message (`title: is required; accessLevel: …`),
+ * at most about {@link MAX_ROW_MESSAGE} characters: a row with hundreds of unknown
+ * fields is reported with the first ones and a count of the rest.
+ */
 function rowMessage(row: unknown): string | DatasetImportRow {
   const parsed = DatasetImportRowSchema.safeParse(row);
   if (parsed.success) return parsed.data;
-  return fieldErrors(parsed.error, row)
-    .map((e) => `${e.path}: ${e.message}`)
-    .join('; ');
+  const errors = fieldErrors(parsed.error, row).map((e) => `${e.path}: ${e.message}`);
+  let message = '';
+  for (const [i, error] of errors.entries()) {
+    const next = message === '' ? error : `${message}; ${error}`;
+    if (next.length > MAX_ROW_MESSAGE && message !== '') {
+      return `${message}; and ${errors.length - i} more`;
+    }
+    message = next.slice(0, MAX_ROW_MESSAGE);
+  }
+  return message;
 }
 
 /** Rows read and written together: one batch read, then transactions of up to 100 items. */

@@ -1,7 +1,13 @@
 /** `POST /v1/dataset-imports` (JSON and CSV) and the CSV parser behind it. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkRows, importDatasets, NOT_REACHED, parseCsv } from '../../functions/api/imports.js';
+import {
+  checkRows,
+  importDatasets,
+  MAX_ROW_MESSAGE,
+  NOT_REACHED,
+  parseCsv,
+} from '../../functions/api/imports.js';
 import type { ApiApp } from '../../functions/api/index.js';
 import { ApiProblem } from '../../functions/api/index.js';
 import {
@@ -92,6 +98,23 @@ describe('POST /v1/dataset-imports with JSON', () => {
     expect(await getDataset(ctx, 'j-existing')).toMatchObject({ accessLevel: 1 });
     expect(await getDataset(ctx, '_bad')).toBeUndefined();
     expect(await getDataset(ctx, 'j-nolevel')).toBeUndefined();
+  });
+
+  it('keeps a row message short however many fields the row gets wrong, counting the rest', async () => {
+    // Arrange: a row with 2,000 unknown fields.
+    const row: Record<string, unknown> = { datasetId: 'j-wide', title: 'Wide' };
+    for (let i = 0; i < 2000; i++) row[`extra${i}`] = i;
+
+    // Act
+    const res = await importJson({ datasets: [row] });
+
+    // Assert
+    expect(res.status).toBe(200);
+    const [error] = DatasetImportResultSchema.parse(await res.json()).errors;
+    expect(error?.row).toBe(1);
+    expect(error?.message.length).toBeLessThanOrEqual(MAX_ROW_MESSAGE + 20);
+    expect(error?.message).toMatch(/^extra0: is not a known field; .*; and \d+ more$/);
+    expect(await getDataset(ctx, 'j-wide')).toBeUndefined();
   });
 
   it('records the body reason, or "bulk import", on a level change', async () => {
