@@ -203,6 +203,8 @@ export type ImportEntry = z.infer<typeof ImportEntrySchema>;
 export const ImportChunkItemSchema = z.object({
   importId: IdSchema,
   index: z.int().min(0),
+  /** How many rows `entries` holds (what a poll counts without reading them). */
+  size: z.int().min(1),
   reason: ReasonSchema,
   actor: z.string(),
   entries: z.array(ImportEntrySchema),

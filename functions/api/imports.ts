@@ -146,7 +146,7 @@ export const NOT_REACHED =
   'not applied: the import stopped at its time budget before this row; send it again (rows already applied come back unchanged)';
 
 /** Most rows an import applies at once; a larger one is accepted as a job. */
-export const MAX_SYNC_IMPORT_ROWS = 500;
+export const MAX_SYNC_IMPORT_ROWS = 100;
 
 /**
  * Every row received, checked, in order: a valid row with its 1-based

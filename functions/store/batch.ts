@@ -1,11 +1,11 @@
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type SummaryItem, SummaryItemSchema } from '../../schemas/index.js';
 import { backoff } from '../commons/index.js';
 import type { StoreContext } from './context.js';
 import { ContentionError } from './errors.js';
 import { type Key, keys } from './keys.js';
 
-/** Back-off between retries of the keys a batch read left unprocessed: 50 ms doubling to 1 s. */
+/** Back-off between retries of what a batch read or write left unprocessed: 25 ms doubling to 1 s. */
 const BATCH_READ_BACKOFF = { baseMs: 25, capMs: 1000 } as const;
 
 /** Summaries of many projects by id (missing projects are absent from the map). */
@@ -48,4 +48,27 @@ export async function batchGet(
     }
   }
   return items;
+}
+
+/**
+ * Writes many new items, 25 to a request, retrying unprocessed ones. Only for
+ * items nothing else can be writing (fresh ids): a batch write has no conditions.
+ */
+export async function batchPut(
+  ctx: StoreContext,
+  items: readonly Record<string, unknown>[],
+): Promise<void> {
+  for (let i = 0; i < items.length; i += 25) {
+    let pending = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await backoff(attempt, BATCH_READ_BACKOFF);
+      const res = await ctx.doc.send(
+        new BatchWriteCommand({ RequestItems: { [ctx.tableName]: pending } }),
+      );
+      pending = (res.UnprocessedItems?.[ctx.tableName] ?? []) as typeof pending;
+      if (attempt > 10 && pending.length > 0) {
+        throw new ContentionError('batch write kept being throttled');
+      }
+    }
+  }
 }

@@ -5,7 +5,8 @@
  * so that a chunk redelivered, retried or processed twice at once applies its
  * rows once and reports exactly what that one application did.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { z } from 'zod';
 import {
   type DatasetImportJob,
   type ImportChunkItem,
@@ -15,20 +16,16 @@ import {
   ImportJobItemSchema,
   type ImportOutcome,
 } from '../../schemas/index.js';
-import { mapLimit } from '../commons/index.js';
+import { batchPut } from './batch.js';
 import type { StoreContext } from './context.js';
 import { type DatasetWrite, MAX_ITEMS_PER_DATASET, planDatasets } from './datasets.js';
 import { StoreError } from './errors.js';
 import { keys, prefixes } from './keys.js';
 import { getParsed } from './read.js';
-import { queryPartition } from './scan.js';
 import { MAX_TRANSACTION_ITEMS, optimisticWrite } from './write.js';
 
 /** Rows per chunk: every row's items and the chunk's result fit in one transaction. */
 export const IMPORT_CHUNK_ROWS = Math.floor((MAX_TRANSACTION_ITEMS - 1) / MAX_ITEMS_PER_DATASET);
-
-/** Chunks written at once when a job is created. */
-const CREATE_CONCURRENCY = 8;
 
 /** What a new import job is made of. */
 export interface NewImportJob {
@@ -92,22 +89,21 @@ export async function createImportJob(
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
-  await mapLimit(chunks, CREATE_CONCURRENCY, async (entries, index) => {
-    const chunk: ImportChunkItem = {
-      importId: job.importId,
-      index,
-      reason: job.reason,
-      actor: job.actor,
-      entries,
-    };
-    await ctx.doc.send(
-      new PutCommand({
-        TableName: ctx.tableName,
-        Item: { ...keys.importChunk(job.importId, index), type: 'import-chunk', ...chunk },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  });
+  // The job's id is new: nothing else writes its chunks, so they need no condition.
+  await batchPut(
+    ctx,
+    chunks.map((entries, index) => {
+      const chunk: ImportChunkItem = {
+        importId: job.importId,
+        index,
+        size: entries.length,
+        reason: job.reason,
+        actor: job.actor,
+        entries,
+      };
+      return { ...keys.importChunk(job.importId, index), type: 'import-chunk', ...chunk };
+    }),
+  );
   return jobView(head, []);
 }
 
@@ -118,15 +114,35 @@ export async function getImportJob(
 ): Promise<DatasetImportJob | undefined> {
   const head = await getParsed(ctx, keys.importJob(importId), ImportJobItemSchema, true);
   if (head === undefined) return undefined;
-  const done: ImportChunkItem[] = [];
-  for await (const item of queryPartition(ctx, keys.importJob(importId).pk, prefixes.chunk)) {
-    const chunk = ImportChunkItemSchema.parse(item);
-    if (chunk.result !== undefined) done.push(chunk);
-  }
+  // The results only: a poll never reads the rows back.
+  const done: ChunkResult[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await ctx.doc.send(
+      new QueryCommand({
+        TableName: ctx.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :chunk)',
+        ExpressionAttributeValues: { ':pk': keys.importJob(importId).pk, ':chunk': prefixes.chunk },
+        ExpressionAttributeNames: { '#size': 'size', '#result': 'result' },
+        ProjectionExpression: '#size, #result',
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const chunk = ChunkResultSchema.parse(item);
+      if (chunk.result !== undefined) done.push(chunk);
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
   return jobView(head, done);
 }
 
-function jobView(head: ImportJobItem, done: readonly ImportChunkItem[]): DatasetImportJob {
+/** What a poll reads of a chunk. */
+const ChunkResultSchema = ImportChunkItemSchema.pick({ size: true, result: true });
+type ChunkResult = z.infer<typeof ChunkResultSchema>;
+
+function jobView(head: ImportJobItem, done: readonly ChunkResult[]): DatasetImportJob {
   const total = emptyOutcome();
   let processed = 0;
   for (const chunk of done) {
@@ -136,7 +152,7 @@ function jobView(head: ImportJobItem, done: readonly ImportChunkItem[]): Dataset
     total.unchanged += result.unchanged;
     total.errors.push(...result.errors);
     total.changes.push(...result.changes);
-    processed += chunk.entries.length;
+    processed += chunk.size;
   }
   total.errors.sort((a, b) => a.row - b.row);
   total.changes.sort((a, b) => a.row - b.row);
