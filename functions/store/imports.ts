@@ -5,7 +5,7 @@
  * so that a chunk redelivered, retried or processed twice at once applies its
  * rows once and reports exactly what that one application did.
  */
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
 import {
   type DatasetImportJob,
@@ -22,6 +22,7 @@ import { type DatasetWrite, MAX_ITEMS_PER_DATASET, planDatasets } from './datase
 import { StoreError } from './errors.js';
 import { keys, prefixes } from './keys.js';
 import { getParsed } from './read.js';
+import { queryPartition } from './scan.js';
 import { MAX_TRANSACTION_ITEMS, optimisticWrite } from './write.js';
 
 /** Rows per chunk: every row's items and the chunk's result fit in one transaction. */
@@ -116,25 +117,11 @@ export async function getImportJob(
   if (head === undefined) return undefined;
   // The results only: a poll never reads the rows back.
   const done: ChunkResult[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await ctx.doc.send(
-      new QueryCommand({
-        TableName: ctx.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :chunk)',
-        ExpressionAttributeValues: { ':pk': keys.importJob(importId).pk, ':chunk': prefixes.chunk },
-        ExpressionAttributeNames: { '#size': 'size', '#result': 'result' },
-        ProjectionExpression: '#size, #result',
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const chunk = ChunkResultSchema.parse(item);
-      if (chunk.result !== undefined) done.push(chunk);
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const pk = keys.importJob(importId).pk;
+  for await (const item of queryPartition(ctx, pk, prefixes.chunk, ['size', 'result'])) {
+    const chunk = ChunkResultSchema.parse(item);
+    if (chunk.result !== undefined) done.push(chunk);
+  }
   return jobView(head, done);
 }
 

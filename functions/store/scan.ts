@@ -22,13 +22,16 @@ export async function* scanTable(ctx: StoreContext): AsyncGenerator<Record<strin
 
 /**
  * Every item of one partition (only those whose sort key starts with
- * `prefix`, when given), a page at a time, with strongly consistent reads.
+ * `prefix`, when given), a page at a time, with strongly consistent reads;
+ * with `attributes`, only those attributes of each item.
  */
 export async function* queryPartition(
   ctx: StoreContext,
   pk: string,
   prefix?: string,
+  attributes?: readonly string[],
 ): AsyncGenerator<Record<string, unknown>> {
+  const names = attributes && Object.fromEntries(attributes.map((a, i) => [`#a${i}`, a]));
   let startKey: Record<string, unknown> | undefined;
   do {
     const out = await ctx.doc.send(
@@ -40,6 +43,10 @@ export async function* queryPartition(
           ':pk': pk,
           ...(prefix !== undefined && { ':prefix': prefix }),
         },
+        ...(names && {
+          ExpressionAttributeNames: names,
+          ProjectionExpression: Object.keys(names).join(', '),
+        }),
         ConsistentRead: true,
         ExclusiveStartKey: startKey,
       }),
