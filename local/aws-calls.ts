@@ -50,7 +50,13 @@ export type RecordedLine =
       /** IAM condition keys and the values this call presents. */
       readonly context?: Readonly<Record<string, string>>;
     }
-  | { readonly type: 'invocation'; readonly fn: DeployedFunction; readonly ms: number }
+  | {
+      readonly type: 'invocation';
+      readonly fn: DeployedFunction;
+      readonly ms: number;
+      /** What was invoked, where known (an API request's method and path), to find a slow one. */
+      readonly what?: string;
+    }
   | { readonly type: 'response'; readonly fn: DeployedFunction; readonly bytes: number };
 
 const scope = new AsyncLocalStorage<DeployedFunction>();
@@ -117,14 +123,26 @@ export async function invocation<T>(
   dir: string | undefined,
   fn: DeployedFunction,
   body: () => Promise<T>,
+  what?: string,
 ): Promise<T> {
   if (dir === undefined) return asFunction(fn, body);
   const started = performance.now();
   try {
     return await asFunction(fn, body);
   } finally {
-    sinkFor(dir).max({ type: 'invocation', fn, ms: Math.round(performance.now() - started) });
+    const ms = Math.round(performance.now() - started);
+    sinkFor(dir).max({ type: 'invocation', fn, ms, ...(what === undefined ? {} : { what }) });
   }
+}
+
+/** An API request's method and path (no query string), from `fetch`-style arguments. */
+function requestLine(args: readonly unknown[]): string | undefined {
+  const [input, init] = args;
+  const method =
+    (obj(init).method as string | undefined) ?? (input instanceof Request ? input.method : 'GET');
+  const url = input instanceof Request ? input.url : typeof input === 'string' ? input : undefined;
+  if (url === undefined) return undefined;
+  return `${method} ${new URL(url, 'http://local').pathname}`;
 }
 
 /** Records the size of an API response body, to hold it to Lambda's response limit. */
@@ -283,11 +301,16 @@ export function asApi<A extends unknown[]>(
   handle: (...args: A) => Response | Promise<Response>,
 ): (...args: A) => Promise<Response> {
   return (...args) =>
-    invocation(dir, 'api', async () => {
-      const res = await handle(...args);
-      if (dir !== undefined) {
-        recordResponseSize(dir, (await res.clone().arrayBuffer()).byteLength);
-      }
-      return res;
-    });
+    invocation(
+      dir,
+      'api',
+      async () => {
+        const res = await handle(...args);
+        if (dir !== undefined) {
+          recordResponseSize(dir, (await res.clone().arrayBuffer()).byteLength);
+        }
+        return res;
+      },
+      dir === undefined ? undefined : requestLine(args),
+    );
 }
