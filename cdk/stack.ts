@@ -39,16 +39,17 @@ export const TABLE_ACCESS: Record<Exclude<HandlerName, 'preToken'>, TableAccess>
       'ConditionCheckItem',
       'BatchWriteItem',
     ],
-    queryIndex: true,
+    // byRef: relationships from their other end; feed: GET /v1/access-changes.
+    queryIndexes: ['byRef', 'feed'],
   },
   changes: {
     table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
-    queryIndex: true,
+    queryIndexes: ['byRef'],
   },
   // Reads a batch's notifications and recipients at once, marks each delivered.
-  deliver: { table: ['BatchGetItem', 'UpdateItem'], queryIndex: false },
-  publish: { table: [], queryIndex: false },
-  reconcile: { table: ['Scan', 'GetItem', 'Query', 'PutItem', 'UpdateItem'], queryIndex: false },
+  deliver: { table: ['BatchGetItem', 'UpdateItem'], queryIndexes: [] },
+  publish: { table: [], queryIndexes: [] },
+  reconcile: { table: ['Scan', 'GetItem', 'Query', 'PutItem', 'UpdateItem'], queryIndexes: [] },
 };
 
 /** Size and batching of each function. */

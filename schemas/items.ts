@@ -10,6 +10,7 @@ import {
   TimestampSchema,
 } from './common.js';
 import { DatasetImportRowSchema, ImportOutcomeSchema } from './dataset.js';
+import { ProjectAccessStateSchema } from './events.js';
 import { CauseSchema } from './notification.js';
 import { AgreementsSchema } from './organisation.js';
 import { ProjectAccessSchema } from './project.js';
@@ -36,6 +37,29 @@ export const SummaryItemSchema = ProjectAccessSchema.extend({
   notified: z.array(IdSchema).optional(),
 });
 export type SummaryItem = z.infer<typeof SummaryItemSchema>;
+
+/**
+ * What one change did to the derived access of one project: its level,
+ * status and routes (when they moved) and the routes of each researcher whose
+ * permitted routes moved, narrowing or widening. Written once, in the same
+ * transaction as the derived state it records (or as the notices of the
+ * narrowing it records); the feed `GET /v1/access-changes` and the events are
+ * read from it (docs/propagation.md).
+ */
+export const AccessChangeItemSchema = z.object({
+  changeId: IdSchema,
+  projectId: IdSchema,
+  at: TimestampSchema,
+  version: z.int().min(0),
+  project: z
+    .object({
+      from: ProjectAccessStateSchema,
+      to: ProjectAccessStateSchema,
+    })
+    .optional(),
+  researchers: z.array(z.object({ researcherId: IdSchema, from: RoutesSchema, to: RoutesSchema })),
+});
+export type AccessChangeItem = z.infer<typeof AccessChangeItemSchema>;
 
 /** A dataset used by a project, with the dataset version its level was copied from. */
 export const LinkItemSchema = z.object({

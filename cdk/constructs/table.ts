@@ -9,7 +9,7 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { TABLE } from '../../functions/store/table.js';
+import { type IndexName, TABLE } from '../../functions/store/table.js';
 
 /** A data-plane action on the table's items (IAM action names without the `dynamodb:` prefix). */
 export type ItemAction =
@@ -31,8 +31,8 @@ export type ItemAction =
 export interface TableAccess {
   /** Actions on the base table's items. */
   readonly table: readonly ItemAction[];
-  /** Whether the function queries the `byRef` index. */
-  readonly queryIndex: boolean;
+  /** The indexes the function queries (`Query` on each index ARN); none, none granted. */
+  readonly queryIndexes: readonly IndexName[];
 }
 
 /** Properties of {@link AccessTable}. */
@@ -49,6 +49,7 @@ const STREAM_VIEW: Record<typeof TABLE.streamViewType, StreamViewType> = {
 
 const PROJECTION: Record<(typeof TABLE.indexes)[number]['projectionType'], ProjectionType> = {
   KEYS_ONLY: ProjectionType.KEYS_ONLY,
+  ALL: ProjectionType.ALL,
 };
 
 /**
@@ -81,9 +82,9 @@ export class AccessTable extends Construct {
     });
   }
 
-  /** The ARN of every index of the table, by name. */
-  indexArns(): string[] {
-    return TABLE.indexes.map((index) => `${this.table.tableArn}/index/${index.indexName}`);
+  /** The ARN of each named index of the table. */
+  indexArns(names: readonly IndexName[]): string[] {
+    return names.map((name) => `${this.table.tableArn}/index/${name}`);
   }
 
   /**
@@ -100,9 +101,12 @@ export class AccessTable extends Construct {
         }),
       );
     }
-    if (access.queryIndex) {
+    if (access.queryIndexes.length > 0) {
       grantee.grantPrincipal.addToPrincipalPolicy(
-        new PolicyStatement({ actions: ['dynamodb:Query'], resources: this.indexArns() }),
+        new PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: this.indexArns(access.queryIndexes),
+        }),
       );
     }
   }

@@ -135,7 +135,7 @@ export function createApp(deps: ApiDeps): ApiApp {
   registerDatasetRoutes(app, deps.ctx);
   registerProjectRoutes(app, deps.ctx);
   registerPartyRoutes(app, deps.ctx);
-  registerAccessRoutes(app, deps.ctx);
+  registerAccessRoutes(app, deps.ctx, deps.feedHorizonMs);
 
   app.notFound((c) =>
     problemResponse(new ApiProblem(404, `There is no endpoint ${c.req.method} ${c.req.path}.`)),

@@ -75,10 +75,10 @@ export function encodePageToken(key: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }
 
-const badToken = () =>
+const badToken = (field = 'nextToken') =>
   validationProblem(
-    [{ path: 'nextToken', message: 'is not a page token of this list' }],
-    'The nextToken is malformed or belongs to another list.',
+    [{ path: field, message: 'is not a page token of this list' }],
+    `The ${field} is malformed or belongs to another list.`,
   );
 
 /**
@@ -89,19 +89,35 @@ const badToken = () =>
 export function decodePageToken<T extends Record<string, unknown>>(
   token: string | undefined,
   shape: z.ZodType<T>,
+  field = 'nextToken',
 ): T | undefined {
   if (token === undefined) return undefined;
-  if (!/^[A-Za-z0-9_-]+$/.test(token)) throw badToken();
+  if (!/^[A-Za-z0-9_-]+$/.test(token)) throw badToken(field);
   let json: unknown;
   try {
     json = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
   } catch {
-    throw badToken();
+    throw badToken(field);
   }
   const parsed = shape.safeParse(json);
-  if (!parsed.success) throw badToken();
+  if (!parsed.success) throw badToken(field);
   return parsed.data;
 }
+
+/** Query parameters of `GET /v1/access-changes`. */
+export const FeedQuery = PageQuery.pick({ limit: true }).extend({
+  after: z
+    .string()
+    .max(2048)
+    .optional()
+    .meta({ description: 'The `nextCursor` of the previous page; absent: from the first entry' }),
+});
+
+/** A feed cursor as it travels: a position in the `feed` index (see `readAccessChanges`). */
+export const FeedCursorShape = z.strictObject({
+  s: z.string().max(1024),
+  i: z.int().min(0).max(100_000),
+});
 
 /**
  * Reads one page from `startKey`: a start key DynamoDB still refuses (outside

@@ -18,6 +18,8 @@ export interface ApiDeps {
   readonly auth: Authenticator;
   /** Defaults to the shared Powertools logger. */
   readonly logger?: ApiLogger;
+  /** How old an access change must be before the feed shows it (ms); default 1,000. */
+  readonly feedHorizonMs?: number;
 }
 
 /** Hono environment of the API app. */

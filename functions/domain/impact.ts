@@ -9,6 +9,7 @@ import type {
   WidenedResearcher,
 } from '../../schemas/index.js';
 import { decideRoutes } from './access.js';
+import type { RouteChange } from './access-change.js';
 import { narrowing, narrowingTo, type ReasonedNarrowing } from './narrowing.js';
 import { type DatasetLevel, summariseProject } from './project.js';
 
@@ -22,6 +23,28 @@ export interface MemberStanding {
 /** A member who loses routes, with the reasons that then deny the routes lost. */
 export type NarrowedMember = NarrowedResearcher & ReasonedNarrowing;
 
+/** A member's routes on a project before and after its summary moves, and what they lose. */
+export interface MemberMove extends RouteChange {
+  /** Present when a route was lost: what was lost, what remains, and why. */
+  readonly narrowed?: ReasonedNarrowing;
+}
+
+/** Every member's routes on a project as its summary moves from `before` to `after`. */
+export function memberMoves(
+  before: Pick<ProjectSummary, 'accessLevel' | 'status'>,
+  after: Pick<ProjectSummary, 'accessLevel' | 'status'>,
+  members: readonly MemberStanding[],
+  now: Date,
+): MemberMove[] {
+  return members.map((m) => {
+    const ctx = { isMember: true, agreements: m.agreements, accreditation: m.accreditation };
+    const from = decideRoutes({ ...ctx, project: before }, now).routes;
+    const to = decideRoutes({ ...ctx, project: after }, now);
+    const narrowed = narrowingTo(from, to);
+    return { researcherId: m.researcherId, from, to: to.routes, ...(narrowed && { narrowed }) };
+  });
+}
+
 /** The members whose routes on a project narrow when its summary moves from `before` to `after`. */
 export function narrowedMembers(
   projectId: string,
@@ -30,14 +53,9 @@ export function narrowedMembers(
   members: readonly MemberStanding[],
   now: Date,
 ): NarrowedMember[] {
-  const out: NarrowedMember[] = [];
-  for (const m of members) {
-    const ctx = { isMember: true, agreements: m.agreements, accreditation: m.accreditation };
-    const was = decideRoutes({ ...ctx, project: before }, now).routes;
-    const lost = narrowingTo(was, decideRoutes({ ...ctx, project: after }, now));
-    if (lost) out.push({ researcherId: m.researcherId, projectId, ...lost });
-  }
-  return out;
+  return memberMoves(before, after, members, now).flatMap((m) =>
+    m.narrowed ? [{ researcherId: m.researcherId, projectId, ...m.narrowed }] : [],
+  );
 }
 
 /** A project that uses the dataset, with all its current dataset levels and its members. */

@@ -1,4 +1,5 @@
 export * from './access.js';
+export * from './access-change.js';
 export * from './cause.js';
 export * from './impact.js';
 export * from './narrowing.js';

@@ -20,11 +20,8 @@ export const STREAM_CONSUMERS = {
   changes: [{ eventNames: ['INSERT'], types: ['change', 'cursor', 'import-chunk'] }],
   /** Newly claimed notifications: send them. */
   deliver: [{ eventNames: ['INSERT'], types: ['notification'] }],
-  /** Summary writes and new notifications: publish domain events. */
-  publish: [
-    { eventNames: ['INSERT', 'MODIFY'], types: ['summary'] },
-    { eventNames: ['INSERT'], types: ['notification'] },
-  ],
+  /** New access-change items and notifications: publish domain events. */
+  publish: [{ eventNames: ['INSERT'], types: ['access-change', 'notification'] }],
 } as const satisfies Record<string, readonly StreamPattern[]>;
 
 export type ConsumerName = keyof typeof STREAM_CONSUMERS;

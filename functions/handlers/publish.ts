@@ -1,24 +1,21 @@
-import { NotificationSchema, SummaryItemSchema } from '../../schemas/index.js';
+import { AccessChangeItemSchema, NotificationSchema } from '../../schemas/index.js';
 import { EventBridgePublisher } from '../adapters/eventbridge.js';
-import { type Publisher, projectAccessChanged, researcherRoutesNarrowed } from '../notify/index.js';
+import { accessChangeEvents, type Publisher, researcherRoutesNarrowed } from '../notify/index.js';
 import { lazyHandler, requireEnv } from './runtime.js';
 import { imageOf, streamConsumer } from './stream.js';
 
 /**
- * Stream consumer that publishes domain events: `ProjectAccessChanged` for
- * summary writes that change a level or status, `ResearcherRoutesNarrowed`
- * for each new notification. Publishing is at-least-once; events carry the
- * ids consumers need to drop duplicates.
+ * Stream consumer that publishes domain events: `ProjectAccessChanged` and
+ * `ResearcherRoutesChanged` for each new access-change item (the facts the
+ * feed serves), `ResearcherRoutesNarrowed` for each new notification.
+ * Publishing is at-least-once; events carry the change id and version that
+ * consumers need to drop duplicates and order them.
  */
 export function createPublishHandler(publisher: Publisher) {
   return streamConsumer(async (record) => {
     const after = imageOf(record, 'NewImage');
-    if (after?.type === 'summary') {
-      const before = imageOf(record, 'OldImage');
-      const events = projectAccessChanged(
-        before ? SummaryItemSchema.parse(before) : undefined,
-        SummaryItemSchema.parse(after),
-      );
+    if (after?.type === 'access-change') {
+      const events = accessChangeEvents(AccessChangeItemSchema.parse(after));
       if (events.length > 0) await publisher.publish(events);
     } else if (after?.type === 'notification') {
       await publisher.publish(researcherRoutesNarrowed(NotificationSchema.parse(after)));

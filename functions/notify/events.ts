@@ -1,41 +1,32 @@
 import {
+  type AccessChangeItem,
   type DomainEvent,
   type Notification,
   ResearcherRoutesNarrowedSchema,
-  type SummaryItem,
 } from '../../schemas/index.js';
-import { hasNarrowed } from '../domain/index.js';
+import { feedEntries, hasNarrowed } from '../domain/index.js';
 
 /**
- * `ProjectAccessChanged` for a summary write that changed the project's level
- * or status (none for a first summary or a write that changed neither).
+ * The events of a new access-change item, the same facts as its feed
+ * entries: `ProjectAccessChanged` when the project's level, status or routes
+ * moved, and one `ResearcherRoutesChanged` per researcher whose routes moved
+ * (narrowing or widening).
  */
-export function projectAccessChanged(
-  before: SummaryItem | undefined,
-  after: SummaryItem,
-): DomainEvent[] {
-  if (!before) return [];
-  if (before.accessLevel === after.accessLevel && before.status === after.status) return [];
-  const state = (s: SummaryItem) => ({
-    accessLevel: s.accessLevel,
-    status: s.status,
-    routes: s.routes,
+export function accessChangeEvents(item: AccessChangeItem): DomainEvent[] {
+  return feedEntries(item).map((entry): DomainEvent => {
+    if (entry.type === 'ProjectAccessChanged') {
+      const { type: _, ...detail } = entry;
+      // A widening adds a route (the reverse move would narrow); a move between two
+      // states without routes is neither.
+      const widened = hasNarrowed(entry.to.routes, entry.from.routes);
+      return { detailType: 'ProjectAccessChanged', detail: { ...detail, widened } };
+    }
+    const { type: _, ...detail } = entry;
+    return {
+      detailType: 'ResearcherRoutesChanged',
+      detail: { ...detail, narrowed: hasNarrowed(entry.from, entry.to) },
+    };
   });
-  return [
-    {
-      detailType: 'ProjectAccessChanged',
-      detail: {
-        projectId: after.projectId,
-        ...(after.changeId !== undefined && { changeId: after.changeId }),
-        from: state(before),
-        to: state(after),
-        // A widening adds a route (the reverse move would narrow); a move between two
-        // states without routes is neither.
-        widened: hasNarrowed(after.routes, before.routes),
-        at: after.updatedAt,
-      },
-    },
-  ];
 }
 
 /** `ResearcherRoutesNarrowed` for a newly claimed notification (no message text, no email). */

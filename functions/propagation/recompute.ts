@@ -1,7 +1,15 @@
-import type { ChangeOf, Notification, ProjectSummary, SummaryItem } from '../../schemas/index.js';
+import type {
+  AccessChangeItem,
+  ChangeOf,
+  Notification,
+  ProjectSummary,
+  SummaryItem,
+} from '../../schemas/index.js';
 import {
+  accessChangeItem,
   buildNotification,
-  narrowedMembers,
+  memberMoves,
+  routesForLevel,
   summariesEqual,
   summariseProject,
 } from '../domain/index.js';
@@ -46,6 +54,8 @@ export function recomputeProject(
   agreements: AgreementsCache = new Map(),
 ): Promise<RecomputeResult> {
   const alreadyClaimed = new Set<string>();
+  // Set once a write finds this change's record of the project already there.
+  let recorded = false;
   return optimisticWrite<RecomputeResult>(ctx, {
     subject: `project '${projectId}' (recomputed for change ${change.changeId})`,
     attempt: async () => {
@@ -106,11 +116,11 @@ export function recomputeProject(
         // Exactly whom the first delivery notified (nobody, if it recorded no one): members may
         // have come, gone or changed standing since.
         const notified = stored.notified ?? [];
-        const notices = await noticesFor(
+        const { notices } = await effectsOf(
           ctx,
           change,
           partition.project?.title,
-          stored.previous,
+          { ...stored.previous, routes: routesForLevel(stored.previous.accessLevel) },
           stored,
           notified,
           agreements,
@@ -118,7 +128,7 @@ export function recomputeProject(
         await claimNotifications(ctx, notices);
         return { result: UNCHANGED };
       }
-      const notices = await noticesFor(
+      const { notices, record } = await effectsOf(
         ctx,
         change,
         partition.project?.title,
@@ -142,9 +152,17 @@ export function recomputeProject(
       return {
         result: { outcome: 'written' },
         commit: async () => {
-          const write = await writeSummary(ctx, next, stored.version, fresh, linkLevel);
+          const write = await writeSummary(
+            ctx,
+            next,
+            stored.version,
+            fresh,
+            linkLevel,
+            recorded ? undefined : record,
+          );
           if (!write.ok) {
             for (const id of write.claimedIds) alreadyClaimed.add(id);
+            if (write.reason === 'already-recorded') recorded = true;
             return false;
           }
           await claimNotifications(ctx, fresh.slice(write.claimed.length));
@@ -159,36 +177,58 @@ export function recomputeProject(
 const SKIPPED: RecomputeResult = { outcome: 'skipped' };
 const UNCHANGED: RecomputeResult = { outcome: 'unchanged' };
 
-/** The notifications of the members whose routes narrow from `before` to `after`. */
-async function noticesFor(
+/**
+ * What moving the summary from `before` to `after` does: the notifications of
+ * the members whose routes narrow, and the access-change item that records
+ * the project's move and every member's (narrowing or widening), if anything moved.
+ */
+async function effectsOf(
   ctx: PropagationContext,
   change: ProjectChange,
   projectTitle: string | undefined,
-  before: Pick<ProjectSummary, 'accessLevel' | 'status'>,
-  after: Pick<SummaryItem, 'accessLevel' | 'status' | 'projectId'>,
+  before: Pick<ProjectSummary, 'accessLevel' | 'status' | 'routes'>,
+  after: Pick<SummaryItem, 'accessLevel' | 'status' | 'routes' | 'projectId'>,
   members: readonly string[],
   agreements: AgreementsCache,
-): Promise<Notification[]> {
+): Promise<{ notices: Notification[]; record: AccessChangeItem | undefined }> {
   const projectId = after.projectId;
-  if (members.length === 0) return [];
   // Routes are judged at the moment of the change, so a redelivery decides the same way.
   const at = new Date(change.createdAt);
   const createdAt = ctx.now().toISOString();
-  const standings = await loadStandings(ctx, members, agreements);
-  return narrowedMembers(projectId, before, after, standings, at).map((n) =>
-    buildNotification({
-      notificationId: notificationIdOf(change.changeId, n.researcherId, projectId),
-      changeId: change.changeId,
-      researcherId: n.researcherId,
-      projectId,
-      ...(projectTitle !== undefined && { projectTitle }),
-      cause: change.cause,
-      projectLevel: { from: before.accessLevel, to: after.accessLevel },
-      removedRoutes: n.removedRoutes,
-      remainingRoutes: n.remainingRoutes,
-      deniedBy: n.deniedBy,
-      createdAt,
-      ...(ctx.contacts && { contacts: ctx.contacts }),
-    }),
+  const standings = members.length === 0 ? [] : await loadStandings(ctx, members, agreements);
+  const moves = memberMoves(before, after, standings, at);
+  const state = (s: typeof before) => ({
+    accessLevel: s.accessLevel,
+    status: s.status,
+    routes: s.routes,
+  });
+  const record = accessChangeItem({
+    changeId: change.changeId,
+    changeCreatedAt: change.createdAt,
+    projectId,
+    at: createdAt,
+    project: { from: state(before), to: state(after) },
+    researchers: moves,
+  });
+  const notices = moves.flatMap((m) =>
+    m.narrowed
+      ? [
+          buildNotification({
+            notificationId: notificationIdOf(change.changeId, m.researcherId, projectId),
+            changeId: change.changeId,
+            researcherId: m.researcherId,
+            projectId,
+            ...(projectTitle !== undefined && { projectTitle }),
+            cause: change.cause,
+            projectLevel: { from: before.accessLevel, to: after.accessLevel },
+            removedRoutes: m.narrowed.removedRoutes,
+            remainingRoutes: m.narrowed.remainingRoutes,
+            deniedBy: m.narrowed.deniedBy,
+            createdAt,
+            ...(ctx.contacts && { contacts: ctx.contacts }),
+          }),
+        ]
+      : [],
   );
+  return { notices, record };
 }

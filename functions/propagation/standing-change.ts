@@ -9,6 +9,7 @@ import type {
 } from '../../schemas/index.js';
 import { mapLimit } from '../commons/index.js';
 import {
+  accessChangeItem,
   agreementsChangedCause,
   buildNotification,
   decideRoutes,
@@ -17,7 +18,6 @@ import {
 } from '../domain/index.js';
 import {
   batchGet,
-  claimNotifications,
   getSummaries,
   type IdPage,
   keys,
@@ -25,6 +25,7 @@ import {
   listResearchersOfOrganisation,
   loadResearchers,
   notificationIdOf,
+  recordResearcherChange,
 } from '../store/index.js';
 import type { PropagationContext } from './context.js';
 
@@ -48,12 +49,13 @@ const add = (a: Progress, b: Progress): Progress => ({
 });
 
 /**
- * Claims a notification for each project on which one researcher's routes
- * narrow between `before` and `after` (project summaries as they are now).
+ * Records each project on which one researcher's routes move between
+ * `before` and `after` (project summaries as they are now), and claims a
+ * notification, with its record, for each on which they narrow.
  */
 async function narrowResearcher(
   ctx: PropagationContext,
-  change: Pick<ChangeItem, 'changeId'>,
+  change: Pick<ChangeItem, 'changeId' | 'createdAt'>,
   researcherId: string,
   before: Side,
   after: Side,
@@ -79,8 +81,8 @@ async function narrowResearcher(
     ]);
     const titles = new Map(projects.map((p) => [String(p.projectId), String(p.title)]));
     const already = new Set(claimed.map((n) => String(n.projectId)));
-    const claims = [...summaries.values()].flatMap((summary) => {
-      if (already.has(summary.projectId)) return [];
+    const at = ctx.now().toISOString();
+    const moves = [...summaries.values()].flatMap((summary) => {
       const decide = (side: Side) =>
         decideRoutes(
           {
@@ -91,28 +93,38 @@ async function narrowResearcher(
           },
           side.at,
         );
-      const lost = narrowingTo(decide(before).routes, decide(after));
-      if (!lost) return [];
+      const from = decide(before).routes;
+      const to = decide(after);
+      const record = accessChangeItem({
+        changeId: change.changeId,
+        changeCreatedAt: change.createdAt,
+        projectId: summary.projectId,
+        at,
+        researchers: [{ researcherId, from, to: to.routes }],
+      });
+      if (!record) return [];
+      const lost = already.has(summary.projectId) ? undefined : narrowingTo(from, to);
+      if (!lost) return [{ record, notices: [] }];
       const projectTitle = titles.get(summary.projectId);
-      return [
-        buildNotification({
-          notificationId: notificationIdOf(change.changeId, researcherId, summary.projectId),
-          changeId: change.changeId,
-          researcherId,
-          projectId: summary.projectId,
-          ...(projectTitle !== undefined && { projectTitle }),
-          cause,
-          projectLevel: { from: summary.accessLevel, to: summary.accessLevel },
-          ...lost,
-          createdAt: ctx.now().toISOString(),
-          ...(ctx.contacts && { contacts: ctx.contacts }),
-        }),
-      ];
+      const notice = buildNotification({
+        notificationId: notificationIdOf(change.changeId, researcherId, summary.projectId),
+        changeId: change.changeId,
+        researcherId,
+        projectId: summary.projectId,
+        ...(projectTitle !== undefined && { projectTitle }),
+        cause,
+        projectLevel: { from: summary.accessLevel, to: summary.accessLevel },
+        ...lost,
+        createdAt: at,
+        ...(ctx.contacts && { contacts: ctx.contacts }),
+      });
+      return [{ record, notices: [notice] }];
     });
-    await mapLimit(claims, 8, (n) => claimNotifications(ctx, [n]));
+    // Each (project, researcher) move is recorded with its notice in one transaction.
+    await mapLimit(moves, 8, (m) => recordResearcherChange(ctx, m.record, m.notices));
     progress = add(progress, {
       affectedProjects: summaries.size,
-      notifications: already.size + claims.length,
+      notifications: already.size + moves.filter((m) => m.notices.length > 0).length,
     });
   } while (startKey);
   return progress;

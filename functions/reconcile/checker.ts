@@ -1,5 +1,5 @@
-import type { ChangeItem } from '../../schemas/index.js';
-import { summariesEqual, summariseProject } from '../domain/index.js';
+import type { ChangeItem, ProjectAccessState, Route } from '../../schemas/index.js';
+import { hasNarrowed, summariesEqual, summariseProject } from '../domain/index.js';
 import { type Key, keys, notificationIdOf, type StoreContext } from '../store/index.js';
 import type { EntitySubject, Finding, ProjectSubject } from './findings.js';
 import { type TableSnapshot, takeSnapshot } from './snapshot.js';
@@ -172,6 +172,81 @@ export function checkSnapshot(snap: TableSnapshot, options: CheckOptions): Check
     }
   }
 
+  // 5. The feed holds every derived change: the moves of summaries and of researchers' routes.
+  const entries = new Map<string, { from: Route[]; to: Route[] }>();
+  const projectMoves = new Map<string, ProjectAccessState>();
+  for (const item of snap.accessChanges) {
+    if (item.project) projectMoves.set(`${item.changeId}/${item.projectId}`, item.project.to);
+    for (const r of item.researchers) {
+      entries.set(`${item.changeId}/${item.projectId}/${r.researcherId}`, r);
+    }
+  }
+  const noticed = new Set<string>();
+  for (const n of snap.notifications) {
+    const id = `${n.changeId}/${n.projectId}/${n.researcherId}`;
+    noticed.add(id);
+    const entry = entries.get(id);
+    const removed = entry ? entry.from.filter((r) => !entry.to.includes(r)) : [];
+    if (
+      !entry ||
+      entry.to.join() !== n.remainingRoutes.join() ||
+      removed.join() !== n.removedRoutes.join()
+    ) {
+      violations.push({
+        invariant: 5,
+        kind: 'unrecorded-notice',
+        subject: {
+          type: 'notification',
+          researcherId: n.researcherId,
+          changeId: n.changeId,
+          projectId: n.projectId,
+        },
+        detail: entry
+          ? `the feed records ${entry.from.join(',')} -> ${entry.to.join(',')}`
+          : 'no ResearcherRoutesChanged entry records this narrowing',
+      });
+    }
+  }
+  for (const item of snap.accessChanges) {
+    if (snap.changes.get(item.changeId)?.status !== 'applied') continue;
+    for (const r of item.researchers) {
+      const id = `${item.changeId}/${item.projectId}/${r.researcherId}`;
+      if (hasNarrowed(r.from, r.to) && !noticed.has(id)) {
+        violations.push({
+          invariant: 5,
+          kind: 'unnotified-narrowing',
+          subject: {
+            type: 'notification',
+            researcherId: r.researcherId,
+            changeId: item.changeId,
+            projectId: item.projectId,
+          },
+          detail: `routes narrowed ${r.from.join(',')} -> ${r.to.join(',')} with no notice`,
+        });
+      }
+    }
+  }
+  for (const summary of snap.summaries.values()) {
+    const { changeId, previous } = summary;
+    if (changeId === undefined || !previous) continue;
+    if (previous.accessLevel === summary.accessLevel && previous.status === summary.status)
+      continue;
+    const moved = projectMoves.get(`${changeId}/${summary.projectId}`);
+    if (
+      !moved ||
+      moved.accessLevel !== summary.accessLevel ||
+      moved.status !== summary.status ||
+      moved.routes.join() !== summary.routes.join()
+    ) {
+      violations.push({
+        invariant: 5,
+        kind: 'unrecorded-move',
+        subject: { type: 'project', projectId: summary.projectId },
+        detail: `change ${changeId} moved the project; the feed ${moved ? 'records another state' : 'has no entry'}`,
+      });
+    }
+  }
+
   // 4. Every accepted write has an audit entry.
   const auditedChanges = new Set<string>();
   for (const entries of snap.audits.values()) {
@@ -258,6 +333,7 @@ export function checkSnapshot(snap: TableSnapshot, options: CheckOptions): Check
       researchers: snap.researchers.size,
       notifications: snap.notifications.length,
       changes: snap.changes.size,
+      accessChanges: snap.accessChanges.length,
       pendingChanges: pending.length,
     },
   };

@@ -48,8 +48,8 @@ export type Subject =
   | ChangeSubject
   | EntitySubject;
 
-interface FindingOf<I extends 0 | 1 | 2 | 3 | 4, K extends string, S extends Subject> {
-  /** 1 summaries, 2 links, 3 notifications, 4 audit; 0 for unreadable items. */
+interface FindingOf<I extends 0 | 1 | 2 | 3 | 4 | 5, K extends string, S extends Subject> {
+  /** 1 summaries, 2 links, 3 notifications, 4 audit, 5 the feed; 0 for unreadable items. */
   readonly invariant: I;
   readonly kind: K;
   readonly subject: S;
@@ -77,7 +77,11 @@ export type Finding =
   | FindingOf<4, 'audit-count', ProjectSubject | EntitySubject>
   | FindingOf<4, 'unaudited-link', LinkSubject>
   | FindingOf<4, 'unaudited-membership', MemberSubject>
-  | FindingOf<4, 'unaudited-change', ChangeSubject>;
+  | FindingOf<4, 'unaudited-change', ChangeSubject>
+  /** A notice whose narrowing the feed does not hold, or a narrowing in the feed nobody was told of. */
+  | FindingOf<5, 'unrecorded-notice' | 'unnotified-narrowing', NotificationSubject>
+  /** A summary's last move that the feed does not hold. */
+  | FindingOf<5, 'unrecorded-move', ProjectSubject>;
 
 export type FindingKind = Finding['kind'];
 

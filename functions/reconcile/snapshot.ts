@@ -1,4 +1,6 @@
 import {
+  type AccessChangeItem,
+  AccessChangeItemSchema,
   type AuditEntry,
   AuditEntrySchema,
   type ChangeItem,
@@ -33,6 +35,8 @@ export interface TableSnapshot {
   readonly researchers: Map<string, Researcher>;
   readonly notifications: Notification[];
   readonly changes: Map<string, ChangeItem>;
+  /** The access-change items: what the feed and the events are read from. */
+  readonly accessChanges: AccessChangeItem[];
   /** Audit entries by the `pk` of the entity partition they sit in. */
   readonly audits: Map<string, AuditEntry[]>;
   /** Items whose shape the schemas reject, by key. */
@@ -62,6 +66,7 @@ export async function snapshotOf(
     researchers: new Map(),
     notifications: [],
     changes: new Map(),
+    accessChanges: [],
     audits: new Map(),
     malformed: [],
   };
@@ -114,6 +119,9 @@ export async function snapshotOf(
           snap.audits.set(entityPk, list);
           break;
         }
+        case 'access-change':
+          snap.accessChanges.push(AccessChangeItemSchema.parse(item));
+          break;
         case 'cursor':
         case 'claims':
         case 'import':

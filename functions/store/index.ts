@@ -1,3 +1,4 @@
+export * from './access-changes.js';
 export * from './audit.js';
 export * from './batch.js';
 export * from './by-ref.js';

@@ -18,6 +18,7 @@
  * | claims       | CHANGE#c        | CLAIMS#p                         |                               |
  * | import       | IMPORT#i        | IMPORT                           |                               |
  * | import-chunk | IMPORT#i        | CHUNK#000001                     |                               |
+ * | access-change| ACCESS#c        | PROJECT#p or PROJECT#p#RESEARCHER#r | feed: FEED / at#c#p#r      |
  */
 export const ITEM_TYPES = [
   'dataset',
@@ -34,6 +35,7 @@ export const ITEM_TYPES = [
   'claims',
   'import',
   'import-chunk',
+  'access-change',
 ] as const;
 export type ItemType = (typeof ITEM_TYPES)[number];
 
@@ -88,7 +90,43 @@ export const keys = {
     pk: `IMPORT#${importId}`,
     sk: `CHUNK#${String(index).padStart(6, '0')}`,
   }),
+  /**
+   * What one change did to one project's derived access (`researcherId`
+   * absent) or, for a change of one researcher's own standing, to that
+   * researcher's routes on the project.
+   */
+  accessChange: (changeId: string, projectId: string, researcherId?: string): Key => ({
+    pk: accessChangePartition(changeId),
+    sk:
+      researcherId === undefined
+        ? `PROJECT#${projectId}`
+        : `PROJECT#${projectId}#RESEARCHER#${researcherId}`,
+  }),
 } as const;
+
+/** The partition of everything one change recorded in the feed. */
+export function accessChangePartition(changeId: string): string {
+  return `ACCESS#${changeId}`;
+}
+
+/** The one partition of the `feed` index. */
+export const FEED_PARTITION = 'FEED';
+
+/**
+ * The `feed` index keys of an access-change item: ordered by the time it was
+ * written, then by change, project and researcher, so two items never tie.
+ */
+export function feedKeys(item: {
+  at: string;
+  changeId: string;
+  projectId: string;
+  researcherId?: string | undefined;
+}) {
+  return {
+    gsi2pk: FEED_PARTITION,
+    gsi2sk: `${item.at}#${item.changeId}#${item.projectId}#${item.researcherId ?? ''}`,
+  };
+}
 
 /** The partition of the audit entries of the entity whose partition is `entityPk`. */
 export function auditPartition(entityPk: string): string {

@@ -5,7 +5,8 @@ import {
   ResearcherSchema,
   SummaryItemSchema,
 } from '../../schemas/index.js';
-import { decideRoutes, membershipEndedCause } from '../domain/index.js';
+import { accessChangeItem, decideRoutes, membershipEndedCause } from '../domain/index.js';
+import { accessChangePut } from './access-changes.js';
 import { auditPut } from './audit.js';
 import { changePut, newChange } from './changes.js';
 import type { StoreContext } from './context.js';
@@ -119,6 +120,13 @@ export async function removeMember(
         projectLevel: summary?.accessLevel ?? null,
         cause: membershipEndedCause(researcherId),
       });
+      const record = accessChangeItem({
+        changeId: change.changeId,
+        changeCreatedAt: change.createdAt,
+        projectId,
+        at: now.toISOString(),
+        researchers: [{ researcherId, from: fromRoutes, to: [] }],
+      });
       return {
         result: { changeId: change.changeId },
         items: [
@@ -145,6 +153,8 @@ export async function removeMember(
             changeId: change.changeId,
           }),
           changePut(ctx, change),
+          // The feed's entry: the routes end with the membership, in the same transaction.
+          ...(record ? [accessChangePut(ctx, record, researcherId)] : []),
         ],
       };
     },

@@ -19,6 +19,31 @@ export function notificationPut(ctx: StoreContext, n: Notification) {
   };
 }
 
+/**
+ * Adds notifications of one change on one project to the change's record of
+ * whom it notified there (a string set, so adding again changes nothing).
+ * Written in the same transaction as the claims it records, it is what the
+ * change counts: an earlier delivery's claims stay counted even after a newer
+ * change has rewritten the project's summary.
+ */
+export function claimsRecord(ctx: StoreContext, claims: readonly Notification[]) {
+  const [n] = claims as [Notification];
+  return {
+    Update: {
+      TableName: ctx.tableName,
+      Key: keys.claims(n.changeId, n.projectId),
+      UpdateExpression: 'SET #type = :type, changeId = :c, projectId = :p ADD researchers :r',
+      ExpressionAttributeNames: { '#type': 'type' },
+      ExpressionAttributeValues: {
+        ':type': 'claims',
+        ':c': n.changeId,
+        ':p': n.projectId,
+        ':r': new Set(claims.map((c) => c.researcherId)),
+      },
+    },
+  };
+}
+
 /** A researcher's notifications, newest first (change ids sort by time). */
 export async function listNotifications(
   ctx: StoreContext,

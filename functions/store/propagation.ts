@@ -4,16 +4,18 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type {
+  AccessChangeItem,
   ChangeItem,
   Classification,
   CursorItem,
   Notification,
   SummaryItem,
 } from '../../schemas/index.js';
+import { accessChangePut } from './access-changes.js';
 import { batchGet } from './batch.js';
 import type { StoreContext } from './context.js';
 import { keys, prefixes } from './keys.js';
-import { notificationPut } from './notifications.js';
+import { claimsRecord, notificationPut } from './notifications.js';
 import { queryPartition } from './scan.js';
 import { failedConditions, isConditionFailure, versionCondition } from './tx.js';
 import { MAX_TRANSACTION_ITEMS } from './write.js';
@@ -99,16 +101,18 @@ export type SummaryWrite =
   | { readonly ok: true; readonly claimed: Notification[] }
   | {
       readonly ok: false;
-      readonly reason: 'stale-summary' | 'stale-link' | 'already-claimed';
+      readonly reason: 'stale-summary' | 'stale-link' | 'already-recorded' | 'already-claimed';
       readonly claimedIds: string[];
     };
 
 /**
  * Writes a recomputed summary, conditional on the version it was computed
  * against, together with the link level it was computed with (if the change
- * moves one: only onto an older dataset version) and the notifications its
- * narrowing claims, in one transaction: either the summary moves, the link
- * with it, and every notice is claimed, or nothing is written. Moving a link
+ * moves one: only onto an older dataset version), the access-change item
+ * that records what the write changed (the feed's entry, when anything did)
+ * and the notifications its narrowing claims, in one transaction: either the
+ * summary moves, the link and the record with it, and every notice is
+ * claimed, or nothing is written. Moving a link
  * only together with the summary's version is what keeps a concurrent
  * recompute, which read the partition before the link moved, from writing
  * its stale summary over this one. Only the first notices that fit one
@@ -121,8 +125,10 @@ export async function writeSummary(
   expectedVersion: number,
   claims: readonly Notification[],
   link?: LinkLevel,
+  record?: AccessChangeItem,
 ): Promise<SummaryWrite> {
-  const first = (link ? 2 : 1) + (claims.length > 0 ? 1 : 0);
+  const recordAt = link ? 2 : 1;
+  const first = recordAt + (record ? 1 : 0) + (claims.length > 0 ? 1 : 0);
   const inTx = claims.slice(0, MAX_TRANSACTION_ITEMS - first);
   try {
     await ctx.doc.send(
@@ -152,6 +158,7 @@ export async function writeSummary(
                 },
               ]
             : []),
+          ...(record ? [accessChangePut(ctx, record)] : []),
           ...(inTx.length > 0 ? [claimsRecord(ctx, inTx)] : []),
           ...inTx.map((n) => notificationPut(ctx, n)),
         ],
@@ -163,6 +170,9 @@ export async function writeSummary(
     if (failed.length === 0) throw err;
     if (failed.includes(0)) return { ok: false, reason: 'stale-summary', claimedIds: [] };
     if (link && failed.includes(1)) return { ok: false, reason: 'stale-link', claimedIds: [] };
+    if (record && failed.includes(recordAt)) {
+      return { ok: false, reason: 'already-recorded', claimedIds: [] };
+    }
     return {
       ok: false,
       reason: 'already-claimed',
@@ -172,31 +182,6 @@ export async function writeSummary(
       }),
     };
   }
-}
-
-/**
- * Adds notifications of one change on one project to the change's record of
- * whom it notified there (a string set, so adding again changes nothing).
- * Written in the same transaction as the claims it records, it is what the
- * change counts: an earlier delivery's claims stay counted even after a newer
- * change has rewritten the project's summary.
- */
-function claimsRecord(ctx: StoreContext, claims: readonly Notification[]) {
-  const [n] = claims as [Notification];
-  return {
-    Update: {
-      TableName: ctx.tableName,
-      Key: keys.claims(n.changeId, n.projectId),
-      UpdateExpression: 'SET #type = :type, changeId = :c, projectId = :p ADD researchers :r',
-      ExpressionAttributeNames: { '#type': 'type' },
-      ExpressionAttributeValues: {
-        ':type': 'claims',
-        ':c': n.changeId,
-        ':p': n.projectId,
-        ':r': new Set(claims.map((c) => c.researcherId)),
-      },
-    },
-  };
 }
 
 /**

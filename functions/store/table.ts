@@ -23,8 +23,23 @@ export const TABLE = {
       sortKey: 'gsi1sk',
       projectionType: 'KEYS_ONLY',
     },
+    /**
+     * `feed` orders every access-change item by when it was written
+     * (`gsi2pk` is one constant partition, `gsi2sk` starts with the time): what
+     * `GET /v1/access-changes` pages through. All attributes are projected, so
+     * a page is one Query.
+     */
+    {
+      indexName: 'feed',
+      partitionKey: 'gsi2pk',
+      sortKey: 'gsi2sk',
+      projectionType: 'ALL',
+    },
   ],
 } as const;
+
+/** The name of an index of the table. */
+export type IndexName = (typeof TABLE.indexes)[number]['indexName'];
 
 /** Every key attribute of the table and its indexes (all strings). */
 export const KEY_ATTRIBUTES = [

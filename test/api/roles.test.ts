@@ -53,6 +53,7 @@ const DESIGN_WHO: Record<string, readonly Caller[]> = {
   getProjectAccess: ['service', 'admin', 'editor', 'researcher-own'],
   getResearcherAccess: ['service', 'admin', 'researcher-own'],
   checkAccess: ['service', 'admin'],
+  listAccessChanges: ['service', 'admin'],
   putOrganisation: ['admin'],
   getOrganisation: ['admin', 'service'],
   putResearcher: ['admin'],
@@ -167,6 +168,7 @@ const CASES: Record<
       json: { projectId: 'p-1', researcherId: OWN_RESEARCHER, route: 'safe-room' },
     }),
   },
+  listAccessChanges: { request: () => ({ method: 'GET', path: '/v1/access-changes?limit=5' }) },
   putOrganisation: {
     request: () => ({
       method: 'PUT',

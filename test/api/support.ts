@@ -73,9 +73,9 @@ export async function apiOnFreshTable(prefix: string) {
 }
 
 /** The app on `ctx`'s table (a pipeline's, say), its log capture and a token per caller. */
-export async function apiOn(ctx: StoreContext) {
+export async function apiOn(ctx: StoreContext, options: { feedHorizonMs?: number } = {}) {
   const logs = captureLogs();
-  const app = createApp({ ctx, auth: localJwtAuthenticator(SECRET), logger: logs });
+  const app = createApp({ ctx, auth: localJwtAuthenticator(SECRET), logger: logs, ...options });
   // Requests run as the deployed `api` function, whose AWS calls are recorded.
   // Every response is held to the OpenAPI document the app serves.
   app.request = asApi(awsCallsDir(), app.request) as typeof app.request;

@@ -55,6 +55,12 @@ describe('the invariant checker', () => {
         kind: 'summary-drift',
         subject: { type: 'project', projectId: 'p1' },
       }),
+      // The feed recorded the level the pipeline set, not the one written over it.
+      expect.objectContaining({
+        invariant: 5,
+        kind: 'unrecorded-move',
+        subject: { type: 'project', projectId: 'p1' },
+      }),
     ]);
     expect(repaired).toEqual({ links: 0, summaries: 1 });
     expect((await getSummary(p.ctx, 'p1'))?.accessLevel).toBe(2);

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { projectAccessChanged } from '../../functions/notify/index.js';
-import type { SummaryItem } from '../../schemas/index.js';
+import { accessChangeItem } from '../../functions/domain/index.js';
+import { accessChangeEvents } from '../../functions/notify/index.js';
+import type { DomainEvent, SummaryItem } from '../../schemas/index.js';
 import { runs } from '../support/property.js';
 
 const ROUTES = ['safe-room', 'safepod', 'aoc-office', 'aoc-remote'] as const;
@@ -36,6 +37,25 @@ const STATES = [
   { accessLevel: 3, status: 'ok' },
 ] as const;
 
+const state = (s: SummaryItem) => ({
+  accessLevel: s.accessLevel,
+  status: s.status,
+  routes: s.routes,
+});
+
+/** The events of one change moving project p1 from `before` to `after`. */
+function projectAccessChanged(before: SummaryItem, after: SummaryItem): DomainEvent[] {
+  const item = accessChangeItem({
+    changeId: 'c1',
+    changeCreatedAt: '2026-12-04T00:00:00.000Z',
+    projectId: 'p1',
+    at: '2026-12-04T00:00:01.000Z',
+    project: { from: state(before), to: state(after) },
+    researchers: [],
+  });
+  return item ? accessChangeEvents(item) : [];
+}
+
 describe('ProjectAccessChanged', () => {
   it('is not a widening from no-datasets to pending-classification: no route either side', () => {
     const [event] = projectAccessChanged(
@@ -65,5 +85,55 @@ describe('ProjectAccessChanged', () => {
       }),
       { numRuns: runs(1000) },
     );
+  });
+});
+
+describe('ResearcherRoutesChanged', () => {
+  it('follows the project move, one per researcher whose routes moved, with the change and its version', () => {
+    const item = accessChangeItem({
+      changeId: 'c2',
+      changeCreatedAt: '2026-12-04T00:00:00.000Z',
+      projectId: 'p1',
+      at: '2026-12-04T00:00:01.000Z',
+      project: {
+        from: state(summary({ accessLevel: 3, status: 'ok' })),
+        to: state(summary({ accessLevel: 1, status: 'ok' })),
+      },
+      researchers: [
+        { researcherId: 'r2', from: ['safe-room', 'safepod'], to: ['safe-room', 'safepod'] },
+        { researcherId: 'r3', from: [], to: ['safe-room'] },
+        { researcherId: 'r1', from: ['safe-room', 'aoc-office'], to: ['safe-room'] },
+      ],
+    });
+    const events = item ? accessChangeEvents(item) : [];
+    expect(events.map((e) => e.detailType)).toEqual([
+      'ProjectAccessChanged',
+      'ResearcherRoutesChanged',
+      'ResearcherRoutesChanged',
+    ]);
+    const version = Date.parse('2026-12-04T00:00:00.000Z');
+    expect(events[1]?.detail).toEqual({
+      projectId: 'p1',
+      researcherId: 'r1',
+      changeId: 'c2',
+      from: ['safe-room', 'aoc-office'],
+      to: ['safe-room'],
+      narrowed: true,
+      version,
+      at: '2026-12-04T00:00:01.000Z',
+    });
+    expect(events[2]?.detail).toMatchObject({ researcherId: 'r3', narrowed: false, version });
+  });
+
+  it('records nothing for a change that moves no route and no project state', () => {
+    expect(
+      accessChangeItem({
+        changeId: 'c3',
+        changeCreatedAt: '2026-12-04T00:00:00.000Z',
+        projectId: 'p1',
+        at: '2026-12-04T00:00:01.000Z',
+        researchers: [{ researcherId: 'r1', from: ['safepod'], to: ['safepod'] }],
+      }),
+    ).toBeUndefined();
   });
 });

@@ -304,6 +304,7 @@ describe('responses', () => {
           },
           to: { accessLevel: null, status: 'pending-classification', routes: [] },
           widened: false,
+          version: 1_796_000_000_000,
           at: STAMP,
         },
       }),

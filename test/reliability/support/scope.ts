@@ -7,6 +7,7 @@
 import { collect } from '../../../functions/commons/index.js';
 import { snapshotOf, type TableSnapshot } from '../../../functions/reconcile/index.js';
 import {
+  accessChangePartition,
   auditPartition,
   batchGet,
   keys,
@@ -22,7 +23,10 @@ export interface Scope {
   readonly organisations?: readonly string[];
 }
 
-/** Every item of the scope: its entities' partitions, their audit entries, and the changes they name. */
+/**
+ * Every item of the scope: its entities' partitions, their audit entries, the
+ * changes they name, and what those changes recorded about its projects.
+ */
 export async function scopedItems(
   ctx: StoreContext,
   scope: Scope,
@@ -44,11 +48,16 @@ export async function scopedItems(
   const changeIds = new Set(
     items.flatMap((i) => (typeof i.changeId === 'string' ? [i.changeId] : [])),
   );
-  const changes = await batchGet(
-    ctx,
-    [...changeIds].map((c) => keys.change(c)),
-  );
-  return [...items, ...changes];
+  const projects = new Set(scope.projects ?? []);
+  const [changes, records] = await Promise.all([
+    batchGet(
+      ctx,
+      [...changeIds].map((c) => keys.change(c)),
+    ),
+    // What those changes recorded in the feed about the scope's projects.
+    Promise.all([...changeIds].map((c) => collect(queryPartition(ctx, accessChangePartition(c))))),
+  ]);
+  return [...items, ...changes, ...records.flat().filter((r) => projects.has(String(r.projectId)))];
 }
 
 /** The snapshot of the scope, for the invariant checker. */
