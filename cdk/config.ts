@@ -24,7 +24,7 @@ export interface DeploymentConfig {
   readonly customerSupportAddress: string;
   /** Contact for questions about Assured Organisational Connectivity. */
   readonly connectivityAddress: string;
-  /** The bus `ProjectAccessChanged` and `ResearcherRoutesNarrowed` are published to. */
+  /** The bus the domain events (`ProjectAccessChanged`, `ResearcherRoutesChanged`, `ResearcherRoutesNarrowed`, `ExpiryWarning`) are published to. */
   readonly eventBus: EventBusChoice;
   /** Where alarm notifications are emailed, if anywhere. */
   readonly alarmEmail?: string;

@@ -7,6 +7,7 @@ import { createDeliverHandler } from '../functions/handlers/deliver.js';
 import { createPublishHandler } from '../functions/handlers/publish.js';
 import { type ReconcileResult, reconcile } from '../functions/handlers/reconcile.js';
 import type { Publisher, Sender } from '../functions/notify/index.js';
+import { warningDaysFromEnv } from '../functions/reconcile/index.js';
 import type { StoreContext } from '../functions/store/index.js';
 import type { Contacts } from '../schemas/index.js';
 import { LocalEventLog, LocalOutbox } from './adapters.js';
@@ -34,6 +35,8 @@ export interface LocalSystemOptions {
   readonly sender?: Sender;
   /** Publishes events instead of the local event log (tests run the EventBridge adapter here). */
   readonly publisher?: Publisher;
+  /** Expiry warning windows, days before an expiry; default `EXPIRY_WARNING_DAYS` or 30 and 7. */
+  readonly warningDays?: readonly number[];
   /** Where to record each consumer's AWS calls and invocation times (`local/aws-calls.ts`); default off. */
   readonly recordDir?: string;
   /**
@@ -115,16 +118,20 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   });
   await poller.start();
   const reconciles: ReconcileResult[] = [];
+  // Read once, so a bad EXPIRY_WARNING_DAYS stops the start with its message.
+  const warningDays = options.warningDays ?? warningDaysFromEnv();
   const loop =
     options.reconcileEveryMs === undefined
       ? undefined
       : startReconcileLoop(
           options.reconcileEveryMs,
           async () => {
-            const result = await invocation(options.recordDir, 'reconcile', () => reconcile(ctx));
+            const result = await invocation(options.recordDir, 'reconcile', () =>
+              reconcile(ctx, { warningDays }),
+            );
             reconciles.push(result);
             print(
-              `[reconcile] ${result.report.violations.length} violation(s), ${result.repaired.links + result.repaired.summaries} repaired, ${result.expiryChanges.length} expiry change(s) started`,
+              `[reconcile] ${result.report.violations.length} violation(s), ${result.repaired.links + result.repaired.summaries} repaired, ${result.expiryChanges.length} expiry change(s) started, ${result.warnings.length} expiry warning(s) sent`,
             );
           },
           print,

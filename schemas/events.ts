@@ -95,6 +95,14 @@ export const ResearcherRoutesNarrowedSchema = NotificationSchema.omit({
 }).meta({ id: 'ResearcherRoutesNarrowed' });
 export type ResearcherRoutesNarrowed = z.infer<typeof ResearcherRoutesNarrowedSchema>;
 
+/** Detail of `ExpiryWarning`: one expiry warning was claimed. */
+export const ExpiryWarningSchema = NotificationSchema.omit({
+  message: true,
+  subject: true,
+  deliveredAt: true,
+}).meta({ id: 'ExpiryWarning' });
+export type ExpiryWarning = z.infer<typeof ExpiryWarningSchema>;
+
 /** Any event this system publishes, as `{ detailType, detail }`. */
 export const DomainEventSchema = z.discriminatedUnion('detailType', [
   z.object({ detailType: z.literal('ProjectAccessChanged'), detail: ProjectAccessChangedSchema }),
@@ -106,5 +114,6 @@ export const DomainEventSchema = z.discriminatedUnion('detailType', [
     detailType: z.literal('ResearcherRoutesNarrowed'),
     detail: ResearcherRoutesNarrowedSchema,
   }),
+  z.object({ detailType: z.literal('ExpiryWarning'), detail: ExpiryWarningSchema }),
 ]);
 export type DomainEvent = z.infer<typeof DomainEventSchema>;

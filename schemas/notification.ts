@@ -20,6 +20,7 @@ export const CAUSE_KINDS = [
   'organisation-changed',
   'accreditation-changed',
   'expiry',
+  'expiry-upcoming',
 ] as const;
 export const CauseKindSchema = z.enum(CAUSE_KINDS).meta({ id: 'CauseKind' });
 export type CauseKind = z.infer<typeof CauseKindSchema>;
@@ -57,6 +58,8 @@ export const CauseSchema = z
     fromStatus: z.union([AgreementStatusSchema, AccreditationStatusSchema]).nullable().optional(),
     toStatus: z.union([AgreementStatusSchema, AccreditationStatusSchema]).nullable().optional(),
     expiredAt: InstantSchema.optional(),
+    /** For `expiry-upcoming`: when the agreement or accreditation will run out. */
+    expiresAt: InstantSchema.optional(),
   })
   .meta({ id: 'Cause' });
 export type Cause = z.infer<typeof CauseSchema>;
@@ -85,6 +88,8 @@ export const CONTACTS: Contacts = {
 export const NotificationSchema = z
   .object({
     notificationId: IdSchema,
+    /** `narrowed`: routes were lost; `warning`: they will be when an expiry comes. */
+    kind: z.enum(['narrowed', 'warning']).default('narrowed'),
     changeId: IdSchema,
     researcherId: IdSchema,
     projectId: IdSchema,

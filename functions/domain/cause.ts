@@ -152,6 +152,16 @@ export function expiryCause(
   };
 }
 
+/** The cause of a warning that an agreement or an accreditation will expire. */
+export function expiryUpcomingCause(
+  subject:
+    | { readonly organisationId: string; readonly agreement: AgreementKind }
+    | { readonly researcherId: string },
+  expiresAt: string,
+): Cause {
+  return { kind: 'expiry-upcoming', ...subject, expiresAt, changes: [] };
+}
+
 /** Words for a fact's field (after its `AOCCC.` or `accreditation.` prefix). */
 const FIELD_WORDS: Record<string, string> = {
   status: 'status',

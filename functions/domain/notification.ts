@@ -97,6 +97,10 @@ export function describeCause(cause: Cause): string {
     }
     case 'accreditation-changed':
       return `your researcher accreditation changed${factsAfter(cause, () => true)}`;
+    case 'expiry-upcoming':
+      return cause.agreement !== undefined
+        ? `the ${cause.agreement} agreement of your organisation ${cause.organisationId} expires on ${cause.expiresAt}`
+        : `your researcher accreditation expires on ${cause.expiresAt}`;
     case 'expiry':
       return cause.agreement !== undefined
         ? `the ${cause.agreement} agreement of your organisation ${cause.organisationId} expired${cause.expiredAt ? ` on ${cause.expiredAt}` : ''}`
@@ -131,6 +135,7 @@ export function buildNotification(notice: NarrowingNotice): Notification {
   ].join(' ');
   return {
     notificationId: notice.notificationId,
+    kind: 'narrowed',
     changeId: notice.changeId,
     researcherId: notice.researcherId,
     projectId,
@@ -141,6 +146,46 @@ export function buildNotification(notice: NarrowingNotice): Notification {
     remainingRoutes: [...remainingRoutes],
     contact,
     subject: `SRS access to project ${project} has narrowed`,
+    message,
+  };
+}
+
+/**
+ * The warning for one researcher whose routes to one project will narrow when
+ * an agreement or accreditation expires (`cause.kind: expiry-upcoming`): the
+ * routes that would go, those that would remain, and whom to contact to renew.
+ */
+export function buildWarning(
+  notice: Omit<NarrowingNotice, 'projectLevel'> & {
+    readonly projectLevel: AccessLevel | null;
+  },
+): Notification {
+  const { projectId, projectTitle, cause, removedRoutes, remainingRoutes } = notice;
+  const contact = contactFor(notice.deniedBy, notice.contacts);
+  const project = projectTitle ? `"${projectTitle}" (${projectId})` : projectId;
+  const remainingLine =
+    remainingRoutes.length === 0
+      ? 'You would then have no permitted route to this project.'
+      : `You could still use ${list(remainingRoutes, 'or')}.`;
+  const message = [
+    `Your permitted access routes to project ${project} will narrow because ${describeCause(cause)}.`,
+    `You would no longer be able to use ${list(removedRoutes, 'and')}.`,
+    remainingLine,
+    `To renew it in time, contact ${contact}.`,
+  ].join(' ');
+  return {
+    notificationId: notice.notificationId,
+    kind: 'warning',
+    changeId: notice.changeId,
+    researcherId: notice.researcherId,
+    projectId,
+    createdAt: notice.createdAt,
+    cause,
+    projectLevel: { from: notice.projectLevel, to: notice.projectLevel },
+    removedRoutes: [...removedRoutes],
+    remainingRoutes: [...remainingRoutes],
+    contact,
+    subject: `SRS access to project ${project} will narrow on ${cause.expiresAt}`,
     message,
   };
 }

@@ -1,6 +1,6 @@
 import { AccessChangeItemSchema, NotificationSchema } from '../../schemas/index.js';
 import { EventBridgePublisher } from '../adapters/eventbridge.js';
-import { accessChangeEvents, type Publisher, researcherRoutesNarrowed } from '../notify/index.js';
+import { accessChangeEvents, noticeEvents, type Publisher } from '../notify/index.js';
 import { lazyHandler, requireEnv } from './runtime.js';
 import { imageOf, streamConsumer } from './stream.js';
 
@@ -18,7 +18,7 @@ export function createPublishHandler(publisher: Publisher) {
       const events = accessChangeEvents(AccessChangeItemSchema.parse(after));
       if (events.length > 0) await publisher.publish(events);
     } else if (after?.type === 'notification') {
-      await publisher.publish(researcherRoutesNarrowed(NotificationSchema.parse(after)));
+      await publisher.publish(noticeEvents(NotificationSchema.parse(after)));
     }
   });
 }

@@ -1,6 +1,7 @@
 import {
   type AccessChangeItem,
   type DomainEvent,
+  ExpiryWarningSchema,
   type Notification,
   ResearcherRoutesNarrowedSchema,
 } from '../../schemas/index.js';
@@ -29,12 +30,17 @@ export function accessChangeEvents(item: AccessChangeItem): DomainEvent[] {
   });
 }
 
-/** `ResearcherRoutesNarrowed` for a newly claimed notification (no message text, no email). */
-export function researcherRoutesNarrowed(notification: Notification): DomainEvent[] {
+/**
+ * `ResearcherRoutesNarrowed` for a newly claimed notice, `ExpiryWarning` for a
+ * newly claimed warning (no message text, no email).
+ */
+export function noticeEvents(notification: Notification): DomainEvent[] {
   return [
-    {
-      detailType: 'ResearcherRoutesNarrowed',
-      detail: ResearcherRoutesNarrowedSchema.parse(notification),
-    },
+    notification.kind === 'warning'
+      ? { detailType: 'ExpiryWarning', detail: ExpiryWarningSchema.parse(notification) }
+      : {
+          detailType: 'ResearcherRoutesNarrowed',
+          detail: ResearcherRoutesNarrowedSchema.parse(notification),
+        },
   ];
 }
