@@ -309,6 +309,41 @@ describe('npm start, through HTTP only', () => {
       const record = await call('GET', `/v1/changes/${id}`, tokens.admin as string);
       expect(record.body).toMatchObject({ status: 'applied', notifications: 1 });
     }
+
+    // The feed holds the same narrowings (and the project that lost its dataset), once
+    // each, after its 1 s horizon; a client walking it by cursor meets every one.
+    const ids = new Set([moved.body.changeId, removed.body.changeId, left.body.changeId]);
+    const feedOf = async () => {
+      const entries: Array<Record<string, unknown>> = [];
+      let after = '';
+      for (;;) {
+        const page = await call(
+          'GET',
+          `/v1/access-changes?limit=100${after ? `&after=${after}` : ''}`,
+          tokens.service as string,
+        );
+        expect(page.status).toBe(200);
+        const items = page.body.items as Array<Record<string, unknown>>;
+        if (items.length === 0) return entries;
+        entries.push(...items);
+        after = page.body.nextCursor as string;
+      }
+    };
+    const brief = (e: Record<string, unknown>) =>
+      `${e.type} ${e.projectId} ${e.researcherId ?? '-'} -> ${JSON.stringify(e.to)}`;
+    let ours: string[] = [];
+    for (let i = 0; i < 50 && ours.length < 4; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      ours = (await feedOf()).filter((e) => ids.has(e.changeId as string)).map(brief);
+    }
+    expect(ours.sort()).toEqual(
+      [
+        'ResearcherRoutesChanged p-move r-move -> ["safe-room","safepod"]',
+        'ProjectAccessChanged p-gone - -> {"accessLevel":null,"status":"no-datasets","routes":[]}',
+        'ResearcherRoutesChanged p-gone r-gone -> []',
+        'ResearcherRoutesChanged p-leave r-leave -> []',
+      ].sort(),
+    );
   }, 120_000);
 
   it('stops cleanly on Ctrl-C and leaves no DynamoDB Local behind', async () => {
