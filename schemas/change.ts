@@ -6,6 +6,7 @@ export const CHANGE_KINDS = [
   'dataset-level-changed',
   'dataset-added',
   'dataset-removed',
+  'membership-started',
   'membership-ended',
   'organisation-agreement-changed',
   'accreditation-changed',

@@ -13,7 +13,7 @@ import { DatasetImportRowSchema, ImportOutcomeSchema } from './dataset.js';
 import { ProjectAccessStateSchema } from './events.js';
 import { CauseSchema } from './notification.js';
 import { AgreementsSchema } from './organisation.js';
-import { ProjectAccessSchema } from './project.js';
+import { MembershipSchema, ProjectAccessSchema } from './project.js';
 import { AccreditationSchema } from './researcher.js';
 
 /**
@@ -71,6 +71,10 @@ export const LinkItemSchema = z.object({
   linkedAt: TimestampSchema,
 });
 export type LinkItem = z.infer<typeof LinkItemSchema>;
+
+/** A membership as stored: with the `membership-started` change that made it (absent on older ones). */
+export const MemberItemSchema = MembershipSchema.extend({ changeId: IdSchema.optional() });
+export type MemberItem = z.infer<typeof MemberItemSchema>;
 
 /** What a researcher's own routes depend on, before or after a change. */
 export const StandingSchema = z.object({
@@ -135,6 +139,18 @@ const MembershipEndedSchema = ChangeBaseSchema.extend({
   cause: CauseSchema,
 });
 
+/**
+ * A researcher was added to a project, with the routes they gained on it
+ * (`toRoutes`), decided and recorded in the feed in the same transaction as
+ * the membership. Nothing is left to carry out: it cannot narrow anything.
+ */
+const MembershipStartedSchema = ChangeBaseSchema.extend({
+  kind: z.literal('membership-started'),
+  projectId: IdSchema,
+  researcherId: IdSchema,
+  toRoutes: RoutesSchema,
+});
+
 /** An organisation's agreements were written (`fromAgreements` is `null` when it is new). */
 const AgreementChangedSchema = ChangeBaseSchema.extend({
   kind: z.literal('organisation-agreement-changed'),
@@ -174,6 +190,7 @@ export const ChangeItemSchema = z.union([
   DatasetLevelChangedSchema,
   DatasetAddedSchema,
   DatasetRemovedSchema,
+  MembershipStartedSchema,
   MembershipEndedSchema,
   AgreementChangedSchema,
   AccreditationChangedSchema,

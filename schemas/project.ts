@@ -83,6 +83,13 @@ export const MembershipRefSchema = MembershipSchema.pick({
 }).meta({ id: 'MembershipRef' });
 export type MembershipRef = z.infer<typeof MembershipRefSchema>;
 
+/** Response of adding a researcher to a project: the `membership-started` change that added them. */
+export const MembershipAddedSchema = MembershipRefSchema.extend({
+  /** Absent only for a membership made before memberships started changes. */
+  changeId: IdSchema.optional(),
+}).meta({ id: 'MembershipAdded' });
+export type MembershipAdded = z.infer<typeof MembershipAddedSchema>;
+
 /** Response of removing a researcher from a project: the `membership-ended` change it started. */
 export const MembershipRemovedSchema = MembershipRefSchema.extend({ changeId: IdSchema }).meta({
   id: 'MembershipRemoved',

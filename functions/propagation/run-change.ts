@@ -76,6 +76,9 @@ async function runPage(
         notifications: await countClaims(ctx, change.changeId, [change.projectId]),
       };
     }
+    case 'membership-started':
+      // Its feed entry was written with the membership; a new member loses nothing.
+      return { affectedProjects: 1, notifications: 0 };
     case 'membership-ended':
       return propagateMembershipEnded(ctx, change);
     case 'accreditation-changed':

@@ -1,5 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
+  MemberItemSchema,
   type Membership,
   OrganisationSchema,
   ResearcherSchema,
@@ -14,53 +15,121 @@ import { NotFoundError } from './errors.js';
 import { keys, refs } from './keys.js';
 import { getParsed } from './read.js';
 import { mustBeAt, mustExist, versionCondition } from './tx.js';
-import { optimisticWrite, transact } from './write.js';
+import { optimisticWrite } from './write.js';
 
-/** Adds a researcher to a project (both must exist), with an audit entry. */
+/**
+ * Adds a researcher to a project (both must exist), with an audit entry and a
+ * `membership-started` change. The routes the researcher gains are decided
+ * from the summary, the researcher and their organisation as read, and
+ * recorded in the feed in the same transaction, which holds only if none of
+ * the three has moved since (else it reads again). Adding a member again
+ * writes nothing and returns the change that added them.
+ */
 export async function addMember(
   ctx: StoreContext,
   projectId: string,
   researcherId: string,
   actor: string,
-): Promise<{ outcome: 'created' | 'unchanged' }> {
-  const now = ctx.now().toISOString();
-  const membership: Membership = { projectId, researcherId, addedAt: now };
-  const failure = await transact(ctx, [
-    mustExist(ctx, keys.project(projectId)),
-    mustExist(ctx, keys.researcher(researcherId)),
-    {
-      Put: {
-        TableName: ctx.tableName,
-        Item: {
-          ...keys.member(projectId, researcherId),
-          ...refs.member(projectId, researcherId),
-          type: 'member',
-          ...membership,
-        },
-        ...versionCondition(undefined),
-      },
+): Promise<{ outcome: 'created' | 'unchanged'; changeId?: string }> {
+  return optimisticWrite<{ outcome: 'created' | 'unchanged'; changeId?: string }>(ctx, {
+    subject: `membership '${projectId}/${researcherId}'`,
+    onConditionFailed: (failure) => {
+      if (failure.index === 0) throw new NotFoundError('project', projectId, failure);
     },
-    auditPut(ctx, keys.project(projectId).pk, {
-      entity: 'membership',
-      entityId: `${projectId}/${researcherId}`,
-      action: 'create',
-      actor,
-      at: now,
-      from: null,
-      to: { researcherId },
-    }),
-  ]);
-  if (!failure) return { outcome: 'created' };
-  switch (failure.index) {
-    case 0:
-      throw new NotFoundError('project', projectId, failure);
-    case 1:
-      throw new NotFoundError('researcher', researcherId, failure);
-    case 2:
-      return { outcome: 'unchanged' };
-    default:
-      throw failure.cause;
-  }
+    attempt: async () => {
+      const [existing, summary, researcher, project] = await Promise.all([
+        getParsed(ctx, keys.member(projectId, researcherId), MemberItemSchema, true),
+        getParsed(ctx, keys.summary(projectId), SummaryItemSchema, true),
+        getParsed(ctx, keys.researcher(researcherId), ResearcherSchema, true),
+        ctx.doc.send(
+          new GetCommand({
+            TableName: ctx.tableName,
+            Key: keys.project(projectId),
+            ProjectionExpression: 'pk',
+            ConsistentRead: true,
+          }),
+        ),
+      ]);
+      if (!project.Item) throw new NotFoundError('project', projectId);
+      if (!researcher) throw new NotFoundError('researcher', researcherId);
+      if (existing) {
+        return {
+          result: {
+            outcome: 'unchanged' as const,
+            ...(existing.changeId !== undefined && { changeId: existing.changeId }),
+          },
+        };
+      }
+      const organisation = await getParsed(
+        ctx,
+        keys.organisation(researcher.organisationId),
+        OrganisationSchema,
+        true,
+      );
+      const now = ctx.now();
+      const toRoutes = summary
+        ? decideRoutes(
+            {
+              isMember: true,
+              project: summary,
+              agreements: organisation?.agreements,
+              accreditation: researcher.accreditation,
+            },
+            now,
+          ).routes
+        : [];
+      const change = newChange(now, {
+        kind: 'membership-started',
+        actor,
+        projectId,
+        researcherId,
+        toRoutes,
+      });
+      const membership: Membership = { projectId, researcherId, addedAt: now.toISOString() };
+      const record = accessChangeItem({
+        changeId: change.changeId,
+        changeCreatedAt: change.createdAt,
+        projectId,
+        at: now.toISOString(),
+        researchers: [{ researcherId, from: [], to: toRoutes }],
+      });
+      return {
+        result: { outcome: 'created' as const, changeId: change.changeId },
+        items: [
+          mustExist(ctx, keys.project(projectId)),
+          {
+            Put: {
+              TableName: ctx.tableName,
+              Item: {
+                ...keys.member(projectId, researcherId),
+                ...refs.member(projectId, researcherId),
+                type: 'member',
+                ...membership,
+                changeId: change.changeId,
+              },
+              ...versionCondition(undefined),
+            },
+          },
+          mustBeAt(ctx, keys.summary(projectId), summary?.version),
+          mustBeAt(ctx, keys.researcher(researcherId), researcher.version),
+          mustBeAt(ctx, keys.organisation(researcher.organisationId), organisation?.version),
+          auditPut(ctx, keys.project(projectId).pk, {
+            entity: 'membership',
+            entityId: `${projectId}/${researcherId}`,
+            action: 'create',
+            actor,
+            at: now.toISOString(),
+            from: null,
+            to: { researcherId },
+            changeId: change.changeId,
+          }),
+          changePut(ctx, change),
+          // The feed's entry: the routes the membership brings, in the same transaction.
+          ...(record ? [accessChangePut(ctx, record, researcherId)] : []),
+        ],
+      };
+    },
+  });
 }
 
 /**

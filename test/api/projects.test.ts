@@ -6,7 +6,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../functions/api/index.js';
-import { isMember } from '../../functions/store/index.js';
+import { getChangeItem, isMember } from '../../functions/store/index.js';
 import { localJwtAuthenticator } from '../../local/auth.js';
 import {
   AccessCheckResponseSchema,
@@ -95,8 +95,21 @@ describe('PUT and DELETE /v1/projects/{projectId}/researchers/{researcherId}', (
     await asAdmin('PUT', '/v1/projects/p-team', { title: 'Team' });
     const added = await asAdmin('PUT', '/v1/projects/p-team/researchers/r-other');
     expect(added.status).toBe(201);
-    expect(await added.json()).toEqual({ projectId: 'p-team', researcherId: 'r-other' });
-    expect((await asAdmin('PUT', '/v1/projects/p-team/researchers/r-other')).status).toBe(200);
+    const start = (await added.json()) as { changeId: string };
+    expect(start).toEqual({
+      projectId: 'p-team',
+      researcherId: 'r-other',
+      changeId: start.changeId,
+    });
+    expect(await getChangeItem(api.ctx, start.changeId)).toMatchObject({
+      kind: 'membership-started',
+      projectId: 'p-team',
+      researcherId: 'r-other',
+    });
+    // Again: nothing written, the change that added them.
+    const again = await asAdmin('PUT', '/v1/projects/p-team/researchers/r-other');
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual(start);
     expect(await isMember(api.ctx, 'p-team', 'r-other')).toBe(true);
     const removed = await asAdmin('DELETE', '/v1/projects/p-team/researchers/r-other');
     expect(removed.status).toBe(200);

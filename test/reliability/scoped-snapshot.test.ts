@@ -135,6 +135,12 @@ describe('a snapshot scoped to one scenario of a shared table', () => {
         kind: 'summary-drift',
         subject: { type: 'project', projectId: 'sb-p1' },
       }),
+      // The feed recorded the level the pipeline set, not the one written over it.
+      expect.objectContaining({
+        invariant: 5,
+        kind: 'unrecorded-move',
+        subject: { type: 'project', projectId: 'sb-p1' },
+      }),
     ]);
   });
 });

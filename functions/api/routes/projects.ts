@@ -2,7 +2,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import {
   ChangeRefSchema,
-  MembershipRefSchema,
+  MembershipAddedSchema,
   MembershipRemovedSchema,
   ProjectAccessSchema,
   ProjectDatasetLinkResultSchema,
@@ -98,8 +98,11 @@ const addMemberRoute = createRoute({
   }),
   request: { params: ProjectResearcherParams },
   responses: {
-    200: jsonResponse(MembershipRefSchema, 'Already a member'),
-    201: jsonResponse(MembershipRefSchema, 'Added'),
+    200: jsonResponse(
+      MembershipAddedSchema,
+      'Already a member: nothing written, the change that added them',
+    ),
+    201: jsonResponse(MembershipAddedSchema, 'Added, with the `membership-started` change'),
     ...problemResponses(...COMMON_PROBLEMS, 404, 413),
   },
 });
@@ -184,9 +187,10 @@ export function registerProjectRoutes(app: ApiApp, ctx: StoreContext): void {
 
   app.openapi(addMemberRoute, async (c) => {
     const { projectId, researcherId } = c.req.valid('param');
-    const { outcome } = await addMember(ctx, projectId, researcherId, actorOf(c));
-    if (outcome === 'created') return c.json({ projectId, researcherId }, 201);
-    return c.json({ projectId, researcherId }, 200);
+    const { outcome, changeId } = await addMember(ctx, projectId, researcherId, actorOf(c));
+    const body = { projectId, researcherId, ...(changeId !== undefined && { changeId }) };
+    if (outcome === 'created') return c.json(body, 201);
+    return c.json(body, 200);
   });
 
   app.openapi(removeMemberRoute, async (c) => {
