@@ -1,9 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  accessChangeItem,
   type DatasetLevel,
+  decideRoutes,
   intersectRoutes,
   type MemberStanding,
+  memberMoves,
   narrowedMembers,
   organisationRoutes,
   type ProjectUnderChange,
@@ -425,5 +428,64 @@ describe('previewStandings', () => {
       widenedCount: 0,
     });
     expect(previewStandings(everyone, NOW, 3).narrowed).toHaveLength(3);
+  });
+});
+
+describe('the access-change item of a project recompute', () => {
+  it('records each member whose routes moved, narrowing or widening, with the routes the rules decide, and nothing when nothing moved', () => {
+    fc.assert(
+      fc.property(arbDatasets(), arbDatasets(), arbMembers, arbNow, (a, b, members, now) => {
+        const before = summariseProject(a);
+        const after = summariseProject(b);
+        const moves = memberMoves(before, after, members, now);
+        const item = accessChangeItem({
+          changeId: 'c1',
+          changeCreatedAt: now.toISOString(),
+          projectId: 'p1',
+          at: now.toISOString(),
+          project: {
+            from: { accessLevel: before.accessLevel, status: before.status, routes: before.routes },
+            to: { accessLevel: after.accessLevel, status: after.status, routes: after.routes },
+          },
+          researchers: moves,
+        });
+        const moved = members.filter((m) => {
+          const routes = (s: ProjectSummary) =>
+            decideRoutes(
+              {
+                isMember: true,
+                project: s,
+                agreements: m.agreements,
+                accreditation: m.accreditation,
+              },
+              now,
+            ).routes.join();
+          return routes(before) !== routes(after);
+        });
+        const projectMoved =
+          before.accessLevel !== after.accessLevel ||
+          before.status !== after.status ||
+          before.routes.join() !== after.routes.join();
+        if (!projectMoved && moved.length === 0) {
+          expect(item).toBeUndefined();
+          return;
+        }
+        expect(item?.project !== undefined).toBe(projectMoved);
+        expect(item?.researchers.map((r) => r.researcherId)).toEqual(
+          moved.map((m) => m.researcherId).sort(),
+        );
+        expect(item?.version).toBe(now.getTime());
+        // The narrowed ones are exactly the notices' members.
+        const narrowed = narrowedMembers('p1', before, after, members, now).map(
+          (n) => n.researcherId,
+        );
+        expect(
+          item?.researchers
+            .filter((r) => r.from.some((route) => !r.to.includes(route)))
+            .map((r) => r.researcherId),
+        ).toEqual([...narrowed].sort());
+      }),
+      PROPERTY_RUNS,
+    );
   });
 });
