@@ -8,10 +8,11 @@ import { imageOf, streamConsumer } from './stream.js';
 /**
  * Stream consumer of change records and fan-out cursors, which carries out
  * one page of a change per record, and of import chunks, which applies one
- * chunk of an import job per record. Every record it sees is the insert of a
- * write-once item, and every page is idempotent and safe under reordering
- * (docs/propagation.md), so a batch's records run at once: a batch of ten
- * small changes takes the time of one, not ten.
+ * chunk of an import job per record. Records run in order: a change of a
+ * researcher's or an organisation's standing judges narrowing against the
+ * summaries as they are, so it must not overtake an earlier dataset change
+ * of the same batch (run in parallel, the pipeline-faults test saw such a
+ * pair notify one narrowing twice, under two causes).
  */
 export function createChangesHandler(ctx: PropagationContext) {
   return streamConsumer(

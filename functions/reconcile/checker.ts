@@ -32,7 +32,12 @@ export function checkSnapshot(snap: TableSnapshot, options: CheckOptions): Check
   const staleBefore = options.now.getTime() - (options.staleAfterMs ?? 15 * 60_000);
   const pending = [...snap.changes.values()].filter(isPending);
   const pendingDatasets = new Set(pending.flatMap((c) => ('datasetId' in c ? [c.datasetId] : [])));
-  const pendingProjects = new Set(pending.flatMap((c) => ('projectId' in c ? [c.projectId] : [])));
+  // Only a dataset added or removed moves a project's summary; a membership change does not.
+  const pendingProjects = new Set(
+    pending.flatMap((c) =>
+      c.kind === 'dataset-added' || c.kind === 'dataset-removed' ? [c.projectId] : [],
+    ),
+  );
 
   for (const m of snap.malformed) {
     violations.push({

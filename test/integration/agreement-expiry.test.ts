@@ -70,7 +70,10 @@ describe('an AOC agreement that expires', () => {
     expect(after.expiryChanges).toHaveLength(1);
     const changeId = after.expiryChanges[0] as string;
     expect(await getChange(p.ctx, changeId)).toMatchObject({ status: 'applied', notifications: 1 });
-    const notices = (await listNotifications(p.ctx, 'r-remote')).items;
+    const inbox = (await listNotifications(p.ctx, 'r-remote')).items;
+    // Ahead of it came its warnings: the 30-day one on 1 June, the 7-day one on 10 June.
+    expect(inbox.filter((n) => n.kind === 'warning')).toHaveLength(2);
+    const notices = inbox.filter((n) => n.kind === 'narrowed');
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatchObject({
       changeId,
@@ -92,7 +95,9 @@ describe('an AOC agreement that expires', () => {
     const later = await reconcile(p.ctx);
     await p.settle();
     expect(later.expiryChanges).toEqual([]);
-    expect((await listNotifications(p.ctx, 'r-remote')).items).toHaveLength(1);
+    expect(
+      (await listNotifications(p.ctx, 'r-remote')).items.filter((n) => n.kind === 'narrowed'),
+    ).toHaveLength(1);
     await p.expectClean();
   });
 });

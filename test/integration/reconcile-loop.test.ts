@@ -26,7 +26,9 @@ describe('the local reconciler loop', () => {
     await aResearcher(pipeline.ctx, 'r1', 'org', { expiresAt });
     await aDataset(pipeline.ctx, 'd1', 3);
     await pipeline.applied(...(await aProject(pipeline.ctx, 'p1', ['d1'], ['r1'])));
-    expect((await listNotifications(pipeline.ctx, 'r1')).items).toEqual([]);
+    const notices = async () =>
+      (await listNotifications(pipeline.ctx, 'r1')).items.filter((n) => n.kind === 'narrowed');
+    expect(await notices()).toEqual([]);
     const runsBefore = pipeline.reconciles.length;
 
     // Act: the accreditation runs out.
@@ -37,7 +39,7 @@ describe('the local reconciler loop', () => {
     for (const deadline = Date.now() + 30_000; items.length === 0 && Date.now() < deadline; ) {
       await new Promise((r) => setTimeout(r, 100));
       await pipeline.settle();
-      items = (await listNotifications(pipeline.ctx, 'r1')).items;
+      items = await notices();
     }
 
     expect(runsBefore).toBeGreaterThan(0);
@@ -57,6 +59,11 @@ describe('the local reconciler loop', () => {
     const runs = pipeline.reconciles.length;
     while (pipeline.reconciles.length < runs + 2) await new Promise((r) => setTimeout(r, 100));
     await pipeline.settle();
-    expect((await listNotifications(pipeline.ctx, 'r1')).items).toHaveLength(1);
+    expect(await notices()).toHaveLength(1);
+    // Before it ran out, one run warned of it, in the 7-day window only.
+    const warnings = (await listNotifications(pipeline.ctx, 'r1')).items.filter(
+      (n) => n.kind === 'warning',
+    );
+    expect(warnings.map((w) => w.cause.kind)).toEqual(['expiry-upcoming']);
   });
 });

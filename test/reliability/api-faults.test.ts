@@ -115,7 +115,7 @@ const WRITES: Record<string, WriteCase> = {
       await aResearcher(ctx, `${id}-r2`, `${id}-o`);
     },
     request: (id) => ({ method: 'PUT', path: `/v1/projects/${id}-p/researchers/${id}-r2` }),
-    startsChange: false,
+    startsChange: true,
   },
   'remove a researcher from a project': {
     arrange: async (ctx, id) => {

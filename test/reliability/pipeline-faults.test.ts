@@ -48,7 +48,7 @@ async function arrange(p: Pipeline): Promise<void> {
 
 /**
  * One change of each kind that notifies, each narrowing someone, written
- * back to back while the pipeline works: d1 falls to level 1 (r1 and r2 on
+ * while the pipeline works (the organisation's once the level has applied): d1 falls to level 1 (r1 and r2 on
  * p1, r1 on p2); the organisation loses ARACCC (r2 on p3, the only level 3
  * project left); d3 (level 1) joins p3 (r2 loses AOC office there); r1's
  * accreditation expires (r1 on p1 and p2). Returns the change ids and the
@@ -56,6 +56,11 @@ async function arrange(p: Pipeline): Promise<void> {
  */
 async function act(p: Pipeline): Promise<{ changeIds: string[]; expected: string[] }> {
   const level = await setDatasetLevel(p.ctx, 'd1', 1, 'owner tightened', ACTOR);
+  // The organisation's change judges narrowing on the summaries as they are: it is written
+  // once the level has reached them, or it would also tell of the AOC remote that p1 loses
+  // with the level (a race between two changes whose outcome depends on the stream's
+  // shards, see docs/propagation.md).
+  await p.applied(level.changeId);
   const org = await putOrganisation(
     p.ctx,
     'org',
