@@ -32,34 +32,30 @@ export const AccessVersionSchema = z
   .min(0)
   .meta({ description: 'Orders the changes of one (project, researcher): epoch ms of the change' });
 
+/** What every derived change carries: the project, the change, its order and time. */
+const DerivedChangeSchema = z.object({
+  projectId: IdSchema,
+  changeId: IdSchema,
+  version: AccessVersionSchema,
+  at: TimestampSchema,
+});
+
 /** Detail of `ProjectAccessChanged`: a project's level, status or routes changed. */
-export const ProjectAccessChangedSchema = z
-  .object({
-    projectId: IdSchema,
-    changeId: IdSchema,
-    from: ProjectAccessStateSchema,
-    to: ProjectAccessStateSchema,
-    widened: z.boolean(),
-    version: AccessVersionSchema,
-    at: TimestampSchema,
-  })
-  .meta({ id: 'ProjectAccessChanged' });
+export const ProjectAccessChangedSchema = DerivedChangeSchema.extend({
+  from: ProjectAccessStateSchema,
+  to: ProjectAccessStateSchema,
+  widened: z.boolean(),
+}).meta({ id: 'ProjectAccessChanged' });
 export type ProjectAccessChanged = z.infer<typeof ProjectAccessChangedSchema>;
 
 /** Detail of `ResearcherRoutesChanged`: a researcher's permitted routes on a project changed. */
-export const ResearcherRoutesChangedSchema = z
-  .object({
-    projectId: IdSchema,
-    researcherId: IdSchema,
-    changeId: IdSchema,
-    from: RoutesSchema,
-    to: RoutesSchema,
-    /** Whether a route was lost (a notice is owed) rather than only gained. */
-    narrowed: z.boolean(),
-    version: AccessVersionSchema,
-    at: TimestampSchema,
-  })
-  .meta({ id: 'ResearcherRoutesChanged' });
+export const ResearcherRoutesChangedSchema = DerivedChangeSchema.extend({
+  researcherId: IdSchema,
+  from: RoutesSchema,
+  to: RoutesSchema,
+  /** Whether a route was lost (a notice is owed) rather than only gained. */
+  narrowed: z.boolean(),
+}).meta({ id: 'ResearcherRoutesChanged' });
 export type ResearcherRoutesChanged = z.infer<typeof ResearcherRoutesChangedSchema>;
 
 /** One entry of `GET /v1/access-changes`: the same facts as the events, with its cursor. */

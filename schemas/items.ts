@@ -51,12 +51,7 @@ export const AccessChangeItemSchema = z.object({
   projectId: IdSchema,
   at: TimestampSchema,
   version: z.int().min(0),
-  project: z
-    .object({
-      from: ProjectAccessStateSchema,
-      to: ProjectAccessStateSchema,
-    })
-    .optional(),
+  project: z.object({ from: ProjectAccessStateSchema, to: ProjectAccessStateSchema }).optional(),
   researchers: z.array(z.object({ researcherId: IdSchema, from: RoutesSchema, to: RoutesSchema })),
 });
 export type AccessChangeItem = z.infer<typeof AccessChangeItemSchema>;

@@ -156,12 +156,12 @@ export function buildNotification(notice: NarrowingNotice): Notification {
  * routes that would go, those that would remain, and whom to contact to renew.
  */
 export function buildWarning(
-  notice: Omit<NarrowingNotice, 'projectLevel'> & {
-    readonly projectLevel: AccessLevel | null;
-  },
+  notice: Omit<NarrowingNotice, 'projectLevel'> & { readonly projectLevel: AccessLevel | null },
 ): Notification {
+  const level = notice.projectLevel;
+  // The fields and the contact of a notice; only the kind and the words differ.
+  const base = buildNotification({ ...notice, projectLevel: { from: level, to: level } });
   const { projectId, projectTitle, cause, removedRoutes, remainingRoutes } = notice;
-  const contact = contactFor(notice.deniedBy, notice.contacts);
   const project = projectTitle ? `"${projectTitle}" (${projectId})` : projectId;
   const remainingLine =
     remainingRoutes.length === 0
@@ -171,20 +171,11 @@ export function buildWarning(
     `Your permitted access routes to project ${project} will narrow because ${describeCause(cause)}.`,
     `You would no longer be able to use ${list(removedRoutes, 'and')}.`,
     remainingLine,
-    `To renew it in time, contact ${contact}.`,
+    `To renew it in time, contact ${base.contact}.`,
   ].join(' ');
   return {
-    notificationId: notice.notificationId,
+    ...base,
     kind: 'warning',
-    changeId: notice.changeId,
-    researcherId: notice.researcherId,
-    projectId,
-    createdAt: notice.createdAt,
-    cause,
-    projectLevel: { from: notice.projectLevel, to: notice.projectLevel },
-    removedRoutes: [...removedRoutes],
-    remainingRoutes: [...remainingRoutes],
-    contact,
     subject: `SRS access to project ${project} will narrow on ${cause.expiresAt}`,
     message,
   };
