@@ -54,11 +54,14 @@ export function recomputeProject(
   agreements: AgreementsCache = new Map(),
 ): Promise<RecomputeResult> {
   const alreadyClaimed = new Set<string>();
-  // Set once a write finds this change's record of the project already there.
-  let recorded = false;
+  // Set once a write finds this change's record of the project already there: an earlier
+  // delivery applied (and recorded) this change's move, and a later change has moved the
+  // links since. What differs now is that change's to write, under its own cause.
+  let superseded = false;
   return optimisticWrite<RecomputeResult>(ctx, {
     subject: `project '${projectId}' (recomputed for change ${change.changeId})`,
     attempt: async () => {
+      if (superseded) return { result: SKIPPED };
       const partition = await readProjectPartition(ctx, projectId);
       const stored = partition.summary;
       if (!stored) return { result: SKIPPED };
@@ -152,17 +155,10 @@ export function recomputeProject(
       return {
         result: { outcome: 'written' },
         commit: async () => {
-          const write = await writeSummary(
-            ctx,
-            next,
-            stored.version,
-            fresh,
-            linkLevel,
-            recorded ? undefined : record,
-          );
+          const write = await writeSummary(ctx, next, stored.version, fresh, linkLevel, record);
           if (!write.ok) {
             for (const id of write.claimedIds) alreadyClaimed.add(id);
-            if (write.reason === 'already-recorded') recorded = true;
+            if (write.reason === 'already-recorded') superseded = true;
             return false;
           }
           await claimNotifications(ctx, fresh.slice(write.claimed.length));

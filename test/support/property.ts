@@ -16,3 +16,6 @@ export const DEPTH = process.env.TEST_DEPTH === 'deep' ? 10 : 1;
 export function runs(n: number): number {
   return n * DEPTH;
 }
+
+/** Whether this run replays one counterexample (`REPLAY_PATH`) rather than running a property in full. */
+export const REPLAYING = process.env.REPLAY_PATH !== undefined;
