@@ -28,17 +28,8 @@ import { AccessTable, type TableAccess } from './constructs/table.js';
  * reads only the stream; the pre-token trigger never touches the table.
  */
 export const TABLE_ACCESS: Record<Exclude<HandlerName, 'preToken'>, TableAccess> = {
-  // BatchWriteItem: the chunks of a new import job, 25 to a request.
   api: {
-    table: [
-      'GetItem',
-      'BatchGetItem',
-      'Query',
-      'PutItem',
-      'DeleteItem',
-      'ConditionCheckItem',
-      'BatchWriteItem',
-    ],
+    table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'DeleteItem', 'ConditionCheckItem'],
     // byRef: relationships from their other end; feed: GET /v1/access-changes.
     queryIndexes: ['byRef', 'feed'],
   },

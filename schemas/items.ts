@@ -162,7 +162,11 @@ const AccreditationChangedSchema = ChangeBaseSchema.extend({
   toStanding: StandingSchema,
 });
 
-/** What every expiry carries: routes before are evaluated at `beforeAt`, routes after at `createdAt`. */
+/**
+ * What every expiry carries: routes before are evaluated at `beforeAt` (1 ms before the
+ * expiry's instant), routes after at the instant itself, so that each of several expiries a
+ * run finds tells only of what it took.
+ */
 const ExpiryFields = {
   kind: z.literal('expiry'),
   cause: CauseSchema,

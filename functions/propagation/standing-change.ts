@@ -131,6 +131,14 @@ async function narrowResearcher(
 }
 
 /**
+ * The instant an expiry took effect (1 ms after its `beforeAt`): routes after it are judged
+ * there, not when the run found it, so that of two expiries one run finds, each tells only
+ * of the routes it took.
+ */
+const expiredAt = (change: { readonly beforeAt: string }) =>
+  new Date(Date.parse(change.beforeAt) + 1);
+
+/**
  * A change to one researcher's accreditation (or organisation), or the expiry
  * of their accreditation: narrowing on each of their projects.
  */
@@ -150,7 +158,7 @@ export async function propagateResearcherChange(
       change,
       researcherId,
       { ...side, at: new Date(change.beforeAt) },
-      { ...side, at },
+      { ...side, at: expiredAt(change) },
       change.cause,
     );
   }
@@ -192,6 +200,7 @@ export async function propagateOrganisationPage(
   const fromAgreements = change.kind === 'expiry' ? current : (change.fromAgreements ?? {});
   const toAgreements = change.kind === 'expiry' ? current : change.toAgreements;
   const beforeAt = change.kind === 'expiry' ? new Date(change.beforeAt) : at;
+  const afterAt = change.kind === 'expiry' ? expiredAt(change) : at;
   const cause =
     change.kind === 'expiry'
       ? change.cause
@@ -205,7 +214,7 @@ export async function propagateOrganisationPage(
       change,
       r.researcherId,
       { agreements: fromAgreements, accreditation: r.accreditation, at: beforeAt },
-      { agreements: toAgreements, accreditation: r.accreditation, at },
+      { agreements: toAgreements, accreditation: r.accreditation, at: afterAt },
       cause,
     ),
   );

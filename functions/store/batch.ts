@@ -1,6 +1,6 @@
-import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { type SummaryItem, SummaryItemSchema } from '../../schemas/index.js';
-import { backoff, mapLimit } from '../commons/index.js';
+import { backoff } from '../commons/index.js';
 import type { StoreContext } from './context.js';
 import { ContentionError } from './errors.js';
 import { type Key, keys } from './keys.js';
@@ -48,33 +48,4 @@ export async function batchGet(
     }
   }
   return items;
-}
-
-/** Batch writes sent at once by {@link batchPut}. */
-const BATCH_WRITE_CONCURRENCY = 4;
-
-/**
- * Writes many new items, 25 to a request and up to four requests at once,
- * retrying unprocessed ones. Only for items nothing else can be writing (fresh
- * ids): a batch write has no conditions, and the items land in no set order.
- */
-export async function batchPut(
-  ctx: StoreContext,
-  items: readonly Record<string, unknown>[],
-): Promise<void> {
-  const batches: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-  await mapLimit(batches, BATCH_WRITE_CONCURRENCY, async (batch) => {
-    let pending = batch.map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) await backoff(attempt, BATCH_READ_BACKOFF);
-      const res = await ctx.doc.send(
-        new BatchWriteCommand({ RequestItems: { [ctx.tableName]: pending } }),
-      );
-      pending = (res.UnprocessedItems?.[ctx.tableName] ?? []) as typeof pending;
-      if (attempt > 10 && pending.length > 0) {
-        throw new ContentionError('batch write kept being throttled');
-      }
-    }
-  });
 }

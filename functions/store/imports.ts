@@ -5,7 +5,6 @@
  * so that a chunk redelivered, retried or processed twice at once applies its
  * rows once and reports exactly what that one application did.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
 import {
   type DatasetImportJob,
@@ -16,14 +15,13 @@ import {
   ImportJobItemSchema,
   type ImportOutcome,
 } from '../../schemas/index.js';
-import { batchPut } from './batch.js';
 import type { StoreContext } from './context.js';
 import { type DatasetWrite, MAX_ITEMS_PER_DATASET, planDatasets } from './datasets.js';
 import { StoreError } from './errors.js';
 import { keys, prefixes } from './keys.js';
 import { getParsed } from './read.js';
 import { queryPartition } from './scan.js';
-import { MAX_TRANSACTION_ITEMS, optimisticWrite } from './write.js';
+import { MAX_TRANSACTION_ITEMS, optimisticWrite, type TransactItem, transact } from './write.js';
 
 /** Rows per chunk: every row's items and the chunk's result fit in one transaction. */
 export const IMPORT_CHUNK_ROWS = Math.floor((MAX_TRANSACTION_ITEMS - 1) / MAX_ITEMS_PER_DATASET);
@@ -83,17 +81,20 @@ export async function createImportJob(
     createdAt: ctx.now().toISOString(),
     createdBy: job.actor,
   };
-  await ctx.doc.send(
-    new PutCommand({
-      TableName: ctx.tableName,
-      Item: { ...keys.importJob(job.importId), type: 'import', ...head },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }),
-  );
-  // The job's id is new: nothing else writes its chunks, so they need no condition.
-  await batchPut(
-    ctx,
-    chunks.map((entries, index) => {
+  // The head and the chunks go in transactions of up to 100 items, the head in the first:
+  // a job of up to 99 chunks appears whole or not at all, and the `changes` consumer meets
+  // no chunk before its transaction has committed. (A 1 MB body makes at most a few MB of
+  // chunks, inside a transaction's 4 MB.)
+  const items: TransactItem[] = [
+    {
+      Put: {
+        TableName: ctx.tableName,
+        Item: { ...keys.importJob(job.importId), type: 'import', ...head },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    // The job's id is new: nothing else writes its chunks, so they need no condition.
+    ...chunks.map((entries, index): TransactItem => {
       const chunk: ImportChunkItem = {
         importId: job.importId,
         index,
@@ -102,9 +103,19 @@ export async function createImportJob(
         actor: job.actor,
         entries,
       };
-      return { ...keys.importChunk(job.importId, index), type: 'import-chunk', ...chunk };
+      return {
+        Put: {
+          TableName: ctx.tableName,
+          Item: { ...keys.importChunk(job.importId, index), type: 'import-chunk', ...chunk },
+        },
+      };
     }),
-  );
+  ];
+  for (let i = 0; i < items.length; i += MAX_TRANSACTION_ITEMS) {
+    const failed = await transact(ctx, items.slice(i, i + MAX_TRANSACTION_ITEMS));
+    // Only the head has a condition, and its id is fresh: a failure here is not a conflict to retry.
+    if (failed) throw failed.cause;
+  }
   return jobView(head, []);
 }
 
