@@ -22,9 +22,33 @@ import { dynamoEndpoint } from '../../support/dynamo.js';
 import { type Handler, StreamDriver } from './stream-driver.js';
 import { WirePlan } from './wire-faults.js';
 
+/**
+ * The clock every client of a driven table reads: real time moved on by
+ * whatever a scenario let elapse (expiries come due without waiting for them).
+ */
+export class SimClock {
+  private offsetMs = 0;
+
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+
+  /** Lets `ms` pass at once. */
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+
+  /** Back to real time (a new scenario, with ids and expiries of its own). */
+  reset(): void {
+    this.offsetMs = 0;
+  }
+}
+
 /** One table with its driven pipeline. */
 export interface DrivenTable {
   readonly tableName: string;
+  /** The clock of both contexts. */
+  readonly clock: SimClock;
   /** A clean client, for arranging and asserting. */
   readonly ctx: StoreContext;
   /** The handlers' store context: its client carries {@link DrivenTable.plan}. */
@@ -48,7 +72,8 @@ export async function drivenTable(
   const clients: DynamoClients = dynamoClients(endpoint);
   const tableName = `${prefix}${process.pid}-${++tables}`;
   const { streamArn } = await ensureTable(clients.ddb, tableName);
-  const now = () => new Date();
+  const clock = new SimClock();
+  const now = () => clock.now();
   const ctx: StoreContext = { doc: clients.doc, tableName, now };
   const plan = new WirePlan();
   const handlerCtx: StoreContext = { doc: plan.client(endpoint), tableName, now };
@@ -61,6 +86,7 @@ export async function drivenTable(
   const driver = new StreamDriver(clients.streams, streamArn, handlers);
   return {
     tableName,
+    clock,
     ctx,
     handlerCtx,
     plan,

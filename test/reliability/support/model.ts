@@ -7,14 +7,17 @@
 import {
   type DatasetLevel,
   decideRoutes,
+  expiryMoment,
   summariseProject,
 } from '../../../functions/domain/index.js';
-import type {
-  Accreditation,
-  Agreements,
-  Classification,
-  ProjectSummary,
-  Route,
+import { derivedChangeId } from '../../../functions/store/index.js';
+import {
+  type Accreditation,
+  AGREEMENT_KINDS,
+  type Agreements,
+  type Classification,
+  type ProjectSummary,
+  type Route,
 } from '../../../schemas/index.js';
 
 /** A researcher as the model knows them. */
@@ -39,6 +42,20 @@ export function notice(n: {
 
 const pair = (a: string, b: string) => `${a}\u0000${b}`;
 
+/** An expiry a reconciler run must start: the change's id and the notices it must produce. */
+export interface DueExpiry {
+  readonly changeId: string;
+  readonly expected: Notice[];
+}
+
+/** A fact that can expire: what it is, when it runs out, and whose routes it carries. */
+interface ExpiringFact {
+  readonly key: string;
+  readonly idFacts: readonly string[];
+  readonly expiresAt: string;
+  readonly researcherIds: readonly string[];
+}
+
 /** The catalogue as it should be. Ids are the full (run-prefixed) ids. */
 export class World {
   readonly levels = new Map<string, Classification>();
@@ -48,12 +65,104 @@ export class World {
   readonly members = new Map<string, Set<string>>();
   readonly agreements = new Map<string, Agreements>();
   readonly researchers = new Map<string, ModelResearcher>();
+  /** Since when (ms) each expiring fact has held unchanged. */
+  private readonly heldSince = new Map<string, number>();
+  /** When the reconciler last looked for expiries (ms). */
+  private lastSweep: number;
 
-  constructor(readonly projects: readonly string[]) {
+  constructor(
+    readonly projects: readonly string[],
+    start: Date,
+  ) {
+    this.lastSweep = start.getTime();
     for (const p of projects) {
       this.links.set(p, new Set());
       this.members.set(p, new Set());
     }
+  }
+
+  /** Replaces an organisation's agreements at `at`. */
+  setAgreements(organisationId: string, agreements: Agreements, at: Date): void {
+    const before = this.facts();
+    this.agreements.set(organisationId, agreements);
+    this.restart(before, at);
+  }
+
+  /** Replaces a researcher's standing at `at`. */
+  setResearcher(researcherId: string, standing: ModelResearcher, at: Date): void {
+    const before = this.facts();
+    this.researchers.set(researcherId, standing);
+    this.restart(before, at);
+  }
+
+  /** Every approved agreement and eligible accreditation with an expiry, as they are now. */
+  private facts(): ExpiringFact[] {
+    const out: ExpiringFact[] = [];
+    for (const [organisationId, agreements] of this.agreements) {
+      for (const kind of AGREEMENT_KINDS) {
+        const a = agreements[kind];
+        if (a?.status !== 'approved' || a.expiresAt === undefined) continue;
+        out.push({
+          key: `organisation/${organisationId}/${kind}/${a.expiresAt}`,
+          idFacts: ['organisation', organisationId, kind, a.expiresAt],
+          expiresAt: a.expiresAt,
+          researcherIds: [...this.researchers]
+            .filter(([, r]) => r.organisationId === organisationId)
+            .map(([id]) => id),
+        });
+      }
+    }
+    for (const [researcherId, r] of this.researchers) {
+      const { status, expiresAt } = r.accreditation;
+      if ((status !== 'accredited' && status !== 'provisional') || expiresAt === undefined)
+        continue;
+      out.push({
+        key: `researcher/${researcherId}/${expiresAt}`,
+        idFacts: ['researcher', researcherId, expiresAt],
+        expiresAt,
+        researcherIds: [researcherId],
+      });
+    }
+    return out;
+  }
+
+  /** A fact that holds now and did not before a write starts holding at `at`. */
+  private restart(before: readonly ExpiringFact[], at: Date): void {
+    const held = new Set(before.map((f) => f.key));
+    for (const f of this.facts()) {
+      if (!held.has(f.key)) this.heldSince.set(f.key, at.getTime());
+    }
+  }
+
+  /**
+   * The expiries a reconciler run at `now` must start: every fact whose
+   * instant passed since the last run and after it began to hold, with the
+   * notices of the members whose routes it took at that instant. Records the run.
+   */
+  dueExpiries(now: Date): DueExpiry[] {
+    const out: DueExpiry[] = [];
+    for (const f of this.facts()) {
+      const at = expiryMoment(f.expiresAt);
+      const since = Math.max(this.lastSweep, this.heldSince.get(f.key) ?? 0);
+      if (!(at <= now.getTime() && at > since)) continue;
+      const expected: Notice[] = [];
+      for (const researcherId of f.researcherIds) {
+        const standing = this.standingOf(researcherId);
+        for (const projectId of this.projects) {
+          if (!this.isMember(projectId, researcherId)) continue;
+          const summary = this.summary(projectId);
+          expected.push(
+            ...narrowed(researcherId, projectId, summary, summary, standing, standing, {
+              before: new Date(at - 1),
+              after: new Date(at),
+            }),
+          );
+        }
+      }
+      out.push({ changeId: derivedChangeId(at, ...f.idFacts), expected: expected.sort() });
+    }
+    this.lastSweep = now.getTime();
+    return out;
   }
 
   isLinked(projectId: string, datasetId: string): boolean {
@@ -213,7 +322,11 @@ export class World {
   }
 }
 
-/** The notice of one member whose routes narrow, if they do; computed independently of the system. */
+/**
+ * The notice of one member whose routes narrow, if they do, judged at one
+ * instant (a write) or before and after one (an expiry); computed
+ * independently of the system.
+ */
 function narrowed(
   researcherId: string,
   projectId: string,
@@ -221,10 +334,11 @@ function narrowed(
   is: ProjectSummary,
   before: { agreements: Agreements | undefined; accreditation: Accreditation | undefined },
   after: { agreements: Agreements | undefined; accreditation: Accreditation | undefined },
-  at: Date,
+  at: Date | { readonly before: Date; readonly after: Date },
 ): Notice[] {
-  const from = decideRoutes({ isMember: true, project: was, ...before }, at).routes;
-  const to = decideRoutes({ isMember: true, project: is, ...after }, at).routes;
+  const [atBefore, atAfter] = at instanceof Date ? [at, at] : [at.before, at.after];
+  const from = decideRoutes({ isMember: true, project: was, ...before }, atBefore).routes;
+  const to = decideRoutes({ isMember: true, project: is, ...after }, atAfter).routes;
   const removedRoutes = from.filter((r) => !to.includes(r));
   if (removedRoutes.length === 0) return [];
   return [
