@@ -5,7 +5,8 @@
  * speed; the cdk-nag test synthesises with both, exactly like `npm run synth`,
  * and the bundle test builds every handler with the stack's esbuild settings.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -47,21 +48,30 @@ export function synthStack(
   context: Record<string, unknown> = {},
   options: SynthOptions = {},
 ): Synthesised {
-  const app = new App({
-    builtinCloudFormationValidation: options.validate ?? false,
-    context: {
-      ...cdkJsonContext(),
-      senderAddress: TEST_SENDER,
-      ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
-      ...context,
-    },
-  });
-  const stack = new SrsAccessStack(app, 'SrsAccess', {
-    stackName: 'srs-access',
-    config: readConfig(app.node),
-  });
-  if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  return { app, stack, template: Template.fromStack(stack) };
+  // The cloud assembly goes to a directory of its own, removed once the template is read
+  // or the stack refused its configuration (CDK's default, a fresh `cdk.out*` in the
+  // temporary directory, is never cleaned up).
+  const outdir = mkdtempSync(join(tmpdir(), 'srs-access-synth-'));
+  try {
+    const app = new App({
+      outdir,
+      builtinCloudFormationValidation: options.validate ?? false,
+      context: {
+        ...cdkJsonContext(),
+        senderAddress: TEST_SENDER,
+        ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
+        ...context,
+      },
+    });
+    const stack = new SrsAccessStack(app, 'SrsAccess', {
+      stackName: 'srs-access',
+      config: readConfig(app.node),
+    });
+    if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+    return { app, stack, template: Template.fromStack(stack) };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
 /** A resource of a template: its type and properties. */

@@ -9,6 +9,7 @@ import {
   listNotifications,
   putOrganisation,
   removeMember,
+  type StoreContext,
   setDatasetLevel,
   unlinkDataset,
 } from '../../functions/store/index.js';
@@ -26,6 +27,13 @@ afterEach(async () => {
   await p.expectClean();
   await p.stop();
 });
+
+/** The one notification a researcher has (failing unless there is exactly one). */
+async function theOnlyNotice(ctx: StoreContext, researcherId: string) {
+  const { items } = await listNotifications(ctx, researcherId);
+  expect(items, `the notifications of ${researcherId}`).toHaveLength(1);
+  return items.at(0);
+}
 
 describe('the worked examples of the guidance, through the pipeline', () => {
   it('example one: level 3 datasets but no AOC agreement give safe room and SafePod only', async () => {
@@ -107,9 +115,8 @@ describe('a dataset level change', () => {
     await p.applied(changeId);
     // Assert
     for (const r of ['r1', 'r2']) {
-      const { items } = await listNotifications(p.ctx, r);
-      expect(items).toHaveLength(1);
-      expect(items[0]).toMatchObject({
+      const notice = await theOnlyNotice(p.ctx, r);
+      expect(notice).toMatchObject({
         changeId,
         projectId: 'p1',
         cause: { kind: 'dataset-level-changed', datasetId: 'd1', fromLevel: 3, toLevel: 1 },
@@ -118,7 +125,7 @@ describe('a dataset level change', () => {
         remainingRoutes: ['safe-room', 'safepod'],
         contact: 'srs.customer.support@ons.gov.uk',
       });
-      expect(items[0]?.deliveredAt).toBeDefined();
+      expect(notice?.deliveredAt).toBeDefined();
     }
     expect((await listNotifications(p.ctx, 'r3')).items).toEqual([]);
     expect((await getSummary(p.ctx, 'p2'))?.accessLevel).toBe(3);
@@ -230,16 +237,15 @@ describe('adding a dataset', () => {
     const { changeId } = await linkDataset(p.ctx, 'p1', 'd1', ACTOR);
     await p.applied(changeId);
 
-    const { items } = await listNotifications(p.ctx, 'r1');
-    expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({
+    const notice = await theOnlyNotice(p.ctx, 'r1');
+    expect(notice).toMatchObject({
       changeId,
       cause: { kind: 'dataset-added', datasetId: 'd1', toLevel: 1 },
       projectLevel: { from: 3, to: 1 },
       removedRoutes: ['aoc-office', 'aoc-remote'],
       remainingRoutes: ['safe-room', 'safepod'],
     });
-    expect(items[0]?.message).toContain('dataset "Dataset d1" (d1) (level 1) was added');
+    expect(notice?.message).toContain('dataset "Dataset d1" (d1) (level 1) was added');
   });
 });
 
@@ -261,9 +267,7 @@ describe('an organisation change', () => {
     await p.applied(changeId);
 
     for (const r of ['r1', 'r2']) {
-      const { items } = await listNotifications(p.ctx, r);
-      expect(items).toHaveLength(1);
-      expect(items[0]).toMatchObject({
+      expect(await theOnlyNotice(p.ctx, r)).toMatchObject({
         changeId,
         cause: {
           kind: 'organisation-agreement-changed',
@@ -290,9 +294,8 @@ describe("a researcher's own standing", () => {
     const { changeId } = await aResearcher(p.ctx, 'r1', 'org', { homeAddressOnFile: false });
     await p.applied(changeId);
 
-    const { items } = await listNotifications(p.ctx, 'r1');
-    expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({
+    const notice = await theOnlyNotice(p.ctx, 'r1');
+    expect(notice).toMatchObject({
       changeId,
       cause: {
         kind: 'accreditation-changed',
@@ -303,8 +306,8 @@ describe("a researcher's own standing", () => {
       remainingRoutes: ['safe-room', 'safepod', 'aoc-office'],
       contact: 'srs.customer.support@ons.gov.uk',
     });
-    expect(items[0]?.message).toContain('home address on file from yes to no');
-    expect(items[0]?.message).not.toMatch(/from accredited to accredited/);
+    expect(notice?.message).toContain('home address on file from yes to no');
+    expect(notice?.message).not.toMatch(/from accredited to accredited/);
   });
 
   it('moving to an organisation without AOC is an organisation change, with the connectivity contact', async () => {
@@ -317,9 +320,8 @@ describe("a researcher's own standing", () => {
     const { changeId } = await aResearcher(p.ctx, 'r1', 'org-b');
     await p.applied(changeId);
 
-    const { items } = await listNotifications(p.ctx, 'r1');
-    expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({
+    const notice = await theOnlyNotice(p.ctx, 'r1');
+    expect(notice).toMatchObject({
       changeId,
       cause: {
         kind: 'organisation-changed',
@@ -331,7 +333,7 @@ describe("a researcher's own standing", () => {
       remainingRoutes: ['safe-room', 'safepod'],
       contact: 'srs.connectivity@ons.gov.uk',
     });
-    expect(items[0]?.message).toContain('you moved from organisation org-a to organisation org-b');
+    expect(notice?.message).toContain('you moved from organisation org-a to organisation org-b');
   });
 
   it('rewritten unchanged notifies nobody', async () => {
@@ -358,9 +360,8 @@ describe('removing a dataset', () => {
     await p.applied(changeId);
 
     for (const r of ['r1', 'r2']) {
-      const { items } = await listNotifications(p.ctx, r);
-      expect(items).toHaveLength(1);
-      expect(items[0]).toMatchObject({
+      const notice = await theOnlyNotice(p.ctx, r);
+      expect(notice).toMatchObject({
         changeId,
         cause: {
           kind: 'dataset-removed',
@@ -372,7 +373,7 @@ describe('removing a dataset', () => {
         remainingRoutes: [],
         contact: 'srs.customer.support@ons.gov.uk',
       });
-      expect(items[0]?.message).toContain('dataset "Dataset d1" (d1) was removed from the project');
+      expect(notice?.message).toContain('dataset "Dataset d1" (d1) was removed from the project');
     }
     expect(await getChangeItem(p.ctx, changeId)).toMatchObject({ notifications: 2 });
   });
@@ -403,9 +404,7 @@ describe('removing a researcher from a project', () => {
     const { changeId } = await removeMember(p.ctx, 'p1', 'r1', ACTOR);
     await p.applied(changeId);
 
-    const { items } = await listNotifications(p.ctx, 'r1');
-    expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({
+    expect(await theOnlyNotice(p.ctx, 'r1')).toMatchObject({
       changeId,
       projectId: 'p1',
       cause: {

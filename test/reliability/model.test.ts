@@ -54,11 +54,17 @@ import type {
   Agreement,
   Agreements,
   Classification,
-  ProjectSummary,
 } from '../../schemas/index.js';
 import { DEPTH, REPLAYING, runs } from '../support/property.js';
 import { type DrivenTable, TablePool } from './support/driven-table.js';
-import { type ModelResearcher, type Notice, notice, pairs, World } from './support/model.js';
+import {
+  type ModelResearcher,
+  type Notice,
+  notice,
+  pairs,
+  summaryView,
+  World,
+} from './support/model.js';
 import { type Scope, scopedSnapshot } from './support/scope.js';
 import { CALM, type Delivery, prng } from './support/stream-driver.js';
 import type { WireFault } from './support/wire-faults.js';
@@ -600,15 +606,6 @@ class Isolation {
   }
 }
 
-const view = (s: ProjectSummary | undefined) =>
-  s && {
-    accessLevel: s.accessLevel,
-    status: s.status,
-    routes: s.routes,
-    limitingDatasets: s.limitingDatasets,
-    datasetCount: s.datasetCount,
-  };
-
 /** Totals over every scenario, reported at the end. */
 const totals = {
   scenarios: 0,
@@ -698,9 +695,9 @@ async function runOn(env: DrivenTable, ids: Ids, s: Scenario, settleEveryWrite: 
   ).toEqual(world.memberPairs());
   for (const d of ids.d) expect(snap.datasets.get(d)?.accessLevel, d).toBe(world.levels.get(d));
   for (const p of ids.p) {
-    expect(view(snap.summaries.get(p)), p).toEqual(view(world.summary(p)));
-    expect(view(world.summary(p))).toEqual(
-      view(summariseProject(snap.links.filter((l) => l.projectId === p))),
+    expect(summaryView(snap.summaries.get(p)), p).toEqual(summaryView(world.summary(p)));
+    expect(summaryView(world.summary(p))).toEqual(
+      summaryView(summariseProject(snap.links.filter((l) => l.projectId === p))),
     );
   }
 

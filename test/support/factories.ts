@@ -4,6 +4,7 @@
  * they are about.
  */
 import fc from 'fast-check';
+import { expect } from 'vitest';
 import {
   type AccessContext,
   agreementsChangedCause,
@@ -326,4 +327,24 @@ export function fieldProblems(
     path: issue.path.map(String).join('.'),
     message: issue.message,
   }));
+}
+
+/**
+ * What the checker finds when a project's summary was written over behind the
+ * pipeline's back: the drift, and the feed that recorded the level the
+ * pipeline set, not the one written over it.
+ */
+export function overwrittenSummaryFindings(projectId: string) {
+  return [
+    expect.objectContaining({
+      invariant: 1,
+      kind: 'summary-drift',
+      subject: { type: 'project', projectId },
+    }),
+    expect.objectContaining({
+      invariant: 5,
+      kind: 'unrecorded-move',
+      subject: { type: 'project', projectId },
+    }),
+  ];
 }

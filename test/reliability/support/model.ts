@@ -359,3 +359,13 @@ export function pairs(
 ) {
   return items.map((i) => pair(i.projectId, String((i as Record<string, unknown>)[other]))).sort();
 }
+
+/** What of a summary the rules decide (not its version, times or cause), to compare two. */
+export const summaryView = (s: ProjectSummary | undefined) =>
+  s && {
+    accessLevel: s.accessLevel,
+    status: s.status,
+    routes: s.routes,
+    limitingDatasets: s.limitingDatasets,
+    datasetCount: s.datasetCount,
+  };
