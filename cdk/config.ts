@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
  * `-c name=value`) and checked once, with a clear message for each mistake.
  */
 import type { Node } from 'constructs';
+import { DEFAULT_WARNING_DAYS, warningDaysFromEnv } from '../functions/reconcile/index.js';
 import { CONTACTS } from '../schemas/index.js';
 
 /** Which EventBridge bus the domain events go to. */
@@ -30,6 +31,8 @@ export interface DeploymentConfig {
   readonly alarmEmail?: string;
   /** EventBridge Scheduler expression of the reconciler run. */
   readonly reconcileSchedule: string;
+  /** Days before an expiry that each reconciler run warns in (nearest open window only). */
+  readonly expiryWarningDays: readonly number[];
   /** Prefix of the Cognito domain (`<prefix>.auth.<region>.amazoncognito.com`); default `srs-access-<account>`. */
   readonly authDomainPrefix?: string;
   /** OAuth callback URLs of the people's app client (authorisation code flow with PKCE). */
@@ -122,6 +125,15 @@ export function readConfig(node: Node): DeploymentConfig {
       `context parameter reconcileSchedule must be a Scheduler expression such as rate(1 day) or cron(0 3 * * ? *), got '${reconcileSchedule}'`,
     );
   }
+  const warningDays = optionalString(node, 'expiryWarningDays');
+  let expiryWarningDays: readonly number[] = DEFAULT_WARNING_DAYS;
+  try {
+    expiryWarningDays = warningDaysFromEnv({ EXPIRY_WARNING_DAYS: warningDays });
+  } catch {
+    throw new ConfigError(
+      `context parameter expiryWarningDays must list whole days from 1 to 365, comma-separated, such as 30,7; got '${warningDays}'`,
+    );
+  }
   const authDomainPrefix = optionalString(node, 'authDomainPrefix');
   if (authDomainPrefix !== undefined && !DOMAIN_PREFIX.test(authDomainPrefix)) {
     throw new ConfigError(
@@ -166,6 +178,7 @@ export function readConfig(node: Node): DeploymentConfig {
     eventBus,
     ...(alarmEmail !== undefined && { alarmEmail }),
     reconcileSchedule,
+    expiryWarningDays,
     ...(authDomainPrefix !== undefined && { authDomainPrefix }),
     authCallbackUrls: callbacks,
     consumerReservedConcurrency,

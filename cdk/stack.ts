@@ -125,7 +125,11 @@ export class SrsAccessStack extends Stack {
       changes: { ...tableEnv, ...contacts },
       deliver: { ...tableEnv, ...contacts, ...sending.environment },
       publish: { EVENT_BUS_NAME: this.events.bus.eventBusName },
-      reconcile: { ...tableEnv, ...contacts },
+      reconcile: {
+        ...tableEnv,
+        ...contacts,
+        EXPIRY_WARNING_DAYS: config.expiryWarningDays.join(','),
+      },
       preToken: {},
     };
     // The stream consumers reserve concurrency, so a burst of API traffic can

@@ -40,6 +40,7 @@ describe('deployment configuration', () => {
     expect(configWith(SENDER)).toMatchObject({
       eventBus: { kind: 'create', name: DEFAULT_EVENT_BUS_NAME },
       reconcileSchedule: DEFAULT_RECONCILE_SCHEDULE,
+      expiryWarningDays: [30, 7],
       customerSupportAddress: CONTACTS.projectAccess,
       connectivityAddress: CONTACTS.connectivity,
     });
@@ -54,6 +55,17 @@ describe('deployment configuration', () => {
       kind: 'existing',
       name: 'org-bus',
     });
+  });
+
+  it('reads the expiry warning windows, and rejects a window that is not whole days from 1 to 365', () => {
+    expect(configWith({ ...SENDER, expiryWarningDays: '14, 3,1' }).expiryWarningDays).toEqual([
+      14, 3, 1,
+    ]);
+    for (const bad of ['0', '30,x', '7.5', '400']) {
+      expect(() => configWith({ ...SENDER, expiryWarningDays: bad }), bad).toThrow(
+        /context parameter expiryWarningDays must list whole days/,
+      );
+    }
   });
 
   it('rejects a schedule that is not a Scheduler expression', () => {

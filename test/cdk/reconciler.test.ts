@@ -36,6 +36,16 @@ describe('the reconciler schedule', () => {
     });
   });
 
+  it('gives the reconciler its expiry warning windows: 30 and 7 days, or the expiryWarningDays context parameter', () => {
+    const envOf = (t: typeof template) =>
+      Object.values(t.findResources('AWS::Lambda::Function'))
+        .map((f) => f.Properties?.Environment?.Variables as Record<string, unknown> | undefined)
+        .filter((v) => v?.EXPIRY_WARNING_DAYS !== undefined);
+    expect(envOf(template).map((v) => v?.EXPIRY_WARNING_DAYS)).toEqual(['30,7']);
+    const custom = synthStack({ expiryWarningDays: '14,1' }).template;
+    expect(envOf(custom).map((v) => v?.EXPIRY_WARNING_DAYS)).toEqual(['14,1']);
+  });
+
   it('lets only EventBridge Scheduler of this account assume its role', () => {
     const role = template.toJSON().Resources[logicalIdOf(stack, stack.reconciler.role)];
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
