@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
  * `-c name=value`) and checked once, with a clear message for each mistake.
  */
 import type { Node } from 'constructs';
-import { DEFAULT_WARNING_DAYS, warningDaysFromEnv } from '../functions/reconcile/index.js';
+import { warningDaysFromEnv } from '../functions/reconcile/index.js';
 import { CONTACTS } from '../schemas/index.js';
 
 /** Which EventBridge bus the domain events go to. */
@@ -98,6 +98,17 @@ function email(node: Node, name: string): string | undefined {
   return value;
 }
 
+/** The expiry warning windows: the reconciler's own parsing of `EXPIRY_WARNING_DAYS`, as a ConfigError. */
+function warningWindows(value: string | undefined): readonly number[] {
+  try {
+    return warningDaysFromEnv({ EXPIRY_WARNING_DAYS: value });
+  } catch {
+    throw new ConfigError(
+      `context parameter expiryWarningDays must list whole days from 1 to 365, comma-separated, such as 30,7; got '${value}'`,
+    );
+  }
+}
+
 /**
  * Reads and validates the deployment configuration from the context of
  * `node` (normally the App's). Throws {@link ConfigError} naming the
@@ -125,15 +136,7 @@ export function readConfig(node: Node): DeploymentConfig {
       `context parameter reconcileSchedule must be a Scheduler expression such as rate(1 day) or cron(0 3 * * ? *), got '${reconcileSchedule}'`,
     );
   }
-  const warningDays = optionalString(node, 'expiryWarningDays');
-  let expiryWarningDays: readonly number[] = DEFAULT_WARNING_DAYS;
-  try {
-    expiryWarningDays = warningDaysFromEnv({ EXPIRY_WARNING_DAYS: warningDays });
-  } catch {
-    throw new ConfigError(
-      `context parameter expiryWarningDays must list whole days from 1 to 365, comma-separated, such as 30,7; got '${warningDays}'`,
-    );
-  }
+  const expiryWarningDays = warningWindows(optionalString(node, 'expiryWarningDays'));
   const authDomainPrefix = optionalString(node, 'authDomainPrefix');
   if (authDomainPrefix !== undefined && !DOMAIN_PREFIX.test(authDomainPrefix)) {
     throw new ConfigError(

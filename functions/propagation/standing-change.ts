@@ -131,12 +131,14 @@ async function narrowResearcher(
 }
 
 /**
- * The instant an expiry took effect (1 ms after its `beforeAt`): routes after it are judged
- * there, not when the run found it, so that of two expiries one run finds, each tells only
- * of the routes it took.
+ * The instants an expiry compares: `beforeAt` (1 ms before it took effect) and the
+ * instant itself, not when the run found it, so that of two expiries one run finds,
+ * each tells only of the routes it took.
  */
-const expiredAt = (change: { readonly beforeAt: string }) =>
-  new Date(Date.parse(change.beforeAt) + 1);
+function expiryInstants(change: { readonly beforeAt: string }): { before: Date; after: Date } {
+  const before = new Date(change.beforeAt);
+  return { before, after: new Date(before.getTime() + 1) };
+}
 
 /**
  * A change to one researcher's accreditation (or organisation), or the expiry
@@ -153,12 +155,13 @@ export async function propagateResearcherChange(
     const r = researchers.get(researcherId);
     if (!r) return NONE;
     const side = { agreements: agreements.get(r.organisationId), accreditation: r.accreditation };
+    const { before, after } = expiryInstants(change);
     return narrowResearcher(
       ctx,
       change,
       researcherId,
-      { ...side, at: new Date(change.beforeAt) },
-      { ...side, at: expiredAt(change) },
+      { ...side, at: before },
+      { ...side, at: after },
       change.cause,
     );
   }
@@ -199,8 +202,8 @@ export async function propagateOrganisationPage(
   // An expiry compares the same agreements at two instants; a write compares two sets now.
   const fromAgreements = change.kind === 'expiry' ? current : (change.fromAgreements ?? {});
   const toAgreements = change.kind === 'expiry' ? current : change.toAgreements;
-  const beforeAt = change.kind === 'expiry' ? new Date(change.beforeAt) : at;
-  const afterAt = change.kind === 'expiry' ? expiredAt(change) : at;
+  const { before, after } =
+    change.kind === 'expiry' ? expiryInstants(change) : { before: at, after: at };
   const cause =
     change.kind === 'expiry'
       ? change.cause
@@ -213,8 +216,8 @@ export async function propagateOrganisationPage(
       ctx,
       change,
       r.researcherId,
-      { agreements: fromAgreements, accreditation: r.accreditation, at: beforeAt },
-      { agreements: toAgreements, accreditation: r.accreditation, at: afterAt },
+      { agreements: fromAgreements, accreditation: r.accreditation, at: before },
+      { agreements: toAgreements, accreditation: r.accreditation, at: after },
       cause,
     ),
   );
