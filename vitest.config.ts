@@ -12,12 +12,13 @@ import { TEST_WORKERS } from './test/setup/workers.js';
 export default defineConfig({
   test: {
     environment: 'node',
-    // One DynamoDB Local (Java) per worker for the whole run; see the file.
+    // DynamoDB Local (Java): one per worker for the unit tier, one per file for the pipeline tier; see the file.
     globalSetup: ['test/setup/dynamodb.global.ts'],
-    // Fresh tables a file leaves behind are dropped when it ends; property
-    // tests get the run's seed and depth.
-    setupFiles: ['test/setup/tables.ts', 'test/setup/property.ts'],
-    // One file per core; each worker has its own DynamoDB Local.
+    // A pipeline file leases a fresh DynamoDB Local (listed first: hooks run
+    // as a stack, so it is given back last); fresh tables a file leaves
+    // behind are dropped when it ends; property tests get the run's seed and depth.
+    setupFiles: ['test/setup/lease.ts', 'test/setup/tables.ts', 'test/setup/property.ts'],
+    // One file per core.
     maxWorkers: TEST_WORKERS,
     // Bounds, not speed goals (those are in `npm run bench`): generous enough
     // for a loaded 2-core CI machine, where the suite runs several times slower.

@@ -125,6 +125,15 @@ function databasePath(options: DynamoDbLocalOptions): string | null {
   return path;
 }
 
+/**
+ * The JIT's first tier only, and the serial collector: DynamoDB Local serves
+ * one machine's requests, and on two cores the default collector's threads
+ * and the optimising compiler cost more than they give. Measured on 50
+ * model-test scenarios: 36.0 s and 102 CPU-seconds by default, 29.7 s and 67
+ * CPU-seconds with these.
+ */
+const JVM_OPTIONS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
+
 async function launch(
   port: number,
   dbPath: string | null,
@@ -136,6 +145,7 @@ async function launch(
   const child = spawn(
     'java',
     [
+      ...JVM_OPTIONS,
       `-Djava.library.path=${nativeLibs}`,
       '-cp',
       jar,

@@ -1,9 +1,12 @@
 /**
  * Vitest global setup: DynamoDB Local (in memory, on free ports) for the
- * whole run, one Java process per test worker so that parallel files never
- * share a database, handed to the tests as `inject('dynamoEndpoints')`.
- * Tests create their own uniquely named tables (`test/support/dynamo.ts`),
- * which `test/setup/tables.ts` drops when their file ends.
+ * whole run. The unit tier shares one Java process per test worker, so that
+ * parallel files never share a database, handed to the tests as
+ * `inject('dynamoEndpoints')`; each file of the pipeline tier leases a fresh
+ * one of its own (`dynamodb-broker.ts`, `lease.ts`), because DynamoDB Local
+ * slows down with all it has served. Tests create their own uniquely named
+ * tables (`test/support/dynamo.ts`), which `test/setup/tables.ts` drops when
+ * their file ends.
  *
  * It also picks the run's property-test seed (`SEED`, or a fresh one).
  *
@@ -16,6 +19,7 @@ import type { TestProject } from 'vitest/node';
 import { buildBundles } from '../../cdk/bundling.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local.js';
 import { AWS_CALLS_DIR, BUNDLES_DIR } from '../support/recording.js';
+import { DynamoDbLocalBroker } from './dynamodb-broker.js';
 import { TEST_WORKERS } from './workers.js';
 
 let recordingCleared = false;
@@ -71,6 +75,8 @@ declare module 'vitest' {
     propertySeed: number;
     /** The run's bundles of every function (`<dir>/<handler>/index.mjs`); '' in the unit tier, which needs none. */
     bundlesDir: string;
+    /** Where a file leases a DynamoDB Local of its own (`dynamodb-broker.ts`); '' where files share `dynamoEndpoints`. */
+    dynamoBroker: string;
   }
 }
 
@@ -81,7 +87,14 @@ interface Shared {
 
 // The projects share the Java processes too.
 const KEY = Symbol.for('srs-access.test.dynamodb-local');
-const registry = globalThis as typeof globalThis & { [KEY]?: Shared };
+const BROKER_KEY = Symbol.for('srs-access.test.dynamodb-broker');
+const registry = globalThis as typeof globalThis & {
+  [KEY]?: Shared;
+  [BROKER_KEY]?: { broker: DynamoDbLocalBroker; url: Promise<string>; users: number };
+};
+
+/** The tier whose files each lease a fresh DynamoDB Local (`dynamodb-broker.ts`). */
+const LEASING_PROJECT = 'pipeline';
 
 /** Starts the DynamoDB Locals (once) and provides their endpoints; the returned teardown stops them. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -91,8 +104,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const external = process.env.DYNAMODB_ENDPOINT;
   if (external !== undefined && external !== '') {
     project.provide('dynamoEndpoints', [external]);
+    project.provide('dynamoBroker', '');
     return async () => {};
   }
+  if (project.name === LEASING_PROJECT) return leasing(project);
 
   let shared = registry[KEY];
   if (shared === undefined) {
@@ -109,11 +124,33 @@ export default async function setup(project: TestProject): Promise<() => Promise
     'dynamoEndpoints',
     dbs.map((db) => db.endpoint),
   );
+  project.provide('dynamoBroker', '');
 
   return async () => {
     current.users--;
     if (current.users > 0) return;
     delete registry[KEY];
     await Promise.all(dbs.map((db) => db.stop()));
+  };
+}
+
+/** A project whose files lease fresh instances: one spare per worker is kept started. */
+async function leasing(project: TestProject): Promise<() => Promise<void>> {
+  let entry = registry[BROKER_KEY];
+  if (entry === undefined) {
+    const broker = new DynamoDbLocalBroker(TEST_WORKERS);
+    entry = { broker, url: broker.listen(), users: 0 };
+    registry[BROKER_KEY] = entry;
+  }
+  entry.users++;
+  const current = entry;
+  project.provide('dynamoEndpoints', []);
+  project.provide('dynamoBroker', await current.url);
+  return async () => {
+    current.users--;
+    if (current.users > 0) return;
+    delete registry[BROKER_KEY];
+    await current.broker.close();
+    console.log(`Started ${current.broker.started} DynamoDB Locals for the files that lease one`);
   };
 }

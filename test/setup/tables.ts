@@ -1,6 +1,6 @@
 /**
  * Vitest setup file: when a test file ends, drop every table it created
- * with `freshTable` and did not drop itself, so that the worker's DynamoDB
+ * with `freshTable` and did not drop itself, so that a shared DynamoDB
  * Local does not fill up over the run.
  */
 import { afterAll } from 'vitest';

@@ -1,6 +1,6 @@
 /**
  * How many test files run at once: one per core (at least 1), or
- * `TEST_WORKERS`. Each worker gets its own DynamoDB Local.
+ * `TEST_WORKERS`. No two files running at once share a DynamoDB Local.
  */
 import { availableParallelism } from 'node:os';
 

@@ -1,5 +1,6 @@
 /**
- * Tables for integration tests on the worker's DynamoDB Local (started by
+ * Tables for integration tests on the file's DynamoDB Local (the worker's,
+ * or in the pipeline tier one the file leased for itself; see
  * `test/setup/dynamodb.global.ts`): each test gets its own table, built from
  * the shared definition, so tests never see each other's items or streams.
  * Tables a file leaves behind are dropped when it ends (`test/setup/tables.ts`).
@@ -24,8 +25,26 @@ export function awsCallsDir(): string {
   return inject('awsCallsDir');
 }
 
-/** The endpoint of this worker's DynamoDB Local. */
+/** The DynamoDB Local this file leased (`test/setup/lease.ts`), and whether it used it. */
+const lease: { endpoint: string | undefined; used: boolean } = { endpoint: undefined, used: false };
+
+/** Makes `endpoint`, leased for this file, the one {@link dynamoEndpoint} answers. */
+export function useLeased(endpoint: string): void {
+  lease.endpoint = endpoint;
+  lease.used = false;
+}
+
+/** The file's lease, to give back when it ends: whether the file used the instance decides its fate. */
+export function leased(): { endpoint: string; used: boolean } | undefined {
+  return lease.endpoint === undefined ? undefined : { endpoint: lease.endpoint, used: lease.used };
+}
+
+/** The endpoint of this file's DynamoDB Local: its own lease, or the worker's. */
 export function dynamoEndpoint(): string {
+  if (lease.endpoint !== undefined) {
+    lease.used = true;
+    return lease.endpoint;
+  }
   const endpoints = inject('dynamoEndpoints');
   const worker = Number(process.env.VITEST_POOL_ID ?? '1');
   const endpoint = endpoints[(Math.max(1, worker) - 1) % endpoints.length];
