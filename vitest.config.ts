@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LongestFirstSequencer } from './test/setup/sequencer.js';
 import { TEST_WORKERS } from './test/setup/workers.js';
 
 /**
@@ -18,8 +19,9 @@ export default defineConfig({
     // as a stack, so it is given back last); fresh tables a file leaves
     // behind are dropped when it ends; property tests get the run's seed and depth.
     setupFiles: ['test/setup/lease.ts', 'test/setup/tables.ts', 'test/setup/property.ts'],
-    // One file per core.
+    // One file per core, the longest started first.
     maxWorkers: TEST_WORKERS,
+    sequence: { sequencer: LongestFirstSequencer },
     // Bounds, not speed goals (those are in `npm run bench`): generous enough
     // for a loaded 2-core CI machine, where the suite runs several times slower.
     testTimeout: 90_000,
