@@ -1,7 +1,7 @@
 import { CursorItemSchema, ImportChunkItemSchema } from '../../schemas/index.js';
 import { logger } from '../commons/index.js';
 import { type PropagationContext, runChangePage } from '../propagation/index.js';
-import { applyImportChunk } from '../store/index.js';
+import { applyImportChunk, isBornApplied } from '../store/index.js';
 import { contactsFromEnv, lazyHandler, storeContextFromEnv } from './runtime.js';
 import { imageOf, streamConsumer } from './stream.js';
 
@@ -22,6 +22,7 @@ export function createChangesHandler(ctx: PropagationContext) {
     const item = imageOf(record, 'NewImage');
     if (item?.type === 'change') {
       const changeId = String(item.changeId);
+      if (isBornApplied(item)) return;
       const outcome = await runChangePage(ctx, changeId, 0);
       logger.info('change page', { changeId, page: 0, outcome });
     } else if (item?.type === 'cursor') {

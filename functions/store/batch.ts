@@ -1,4 +1,5 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import type { z } from 'zod';
 import { type SummaryItem, SummaryItemSchema } from '../../schemas/index.js';
 import { backoff } from '../commons/index.js';
 import type { StoreContext } from './context.js';
@@ -48,4 +49,35 @@ export async function batchGet(
     }
   }
   return items;
+}
+
+/** One item to read with {@link getParsedMany}: its key, and the schema it is parsed with. */
+export interface NamedRead {
+  readonly key: Key;
+  readonly schema: z.ZodType;
+}
+
+/**
+ * Several items by name in one consistent batch read (instead of one
+ * `GetItem` each), each parsed with its schema, `undefined` when absent.
+ */
+export async function getParsedMany<R extends Record<string, NamedRead>>(
+  ctx: StoreContext,
+  reads: R,
+): Promise<{ [K in keyof R]: z.infer<R[K]['schema']> | undefined }> {
+  const id = (k: { pk: unknown; sk: unknown }) => `${String(k.pk)}\u0000${String(k.sk)}`;
+  const found = new Map(
+    (
+      await batchGet(
+        ctx,
+        Object.values(reads).map((r) => r.key),
+      )
+    ).map((item) => [id(item as { pk: unknown; sk: unknown }), item]),
+  );
+  const out: Record<string, unknown> = {};
+  for (const [name, { key, schema }] of Object.entries(reads)) {
+    const item = found.get(id(key));
+    out[name] = item === undefined ? undefined : schema.parse(item);
+  }
+  return out as { [K in keyof R]: z.infer<R[K]['schema']> | undefined };
 }

@@ -38,6 +38,27 @@ export function newChange(now: Date, facts: ChangeFacts, changeId = newChangeId(
   };
 }
 
+/**
+ * A new change record that is applied as it is written: a change with nothing
+ * to propagate (a party created before anything could refer to it, a new
+ * member, who loses nothing). Its single page is done, so the changes
+ * consumer passes over its stream record without reading the table.
+ */
+export function appliedChange(now: Date, facts: ChangeFacts, affectedProjects: number): ChangeItem {
+  return {
+    ...newChange(now, facts),
+    status: 'applied',
+    affectedProjects,
+    pagesDone: 1,
+    appliedAt: now.toISOString(),
+  };
+}
+
+/** Whether a change record, as its stream image shows it, needs no (more) propagation. */
+export function isBornApplied(image: Record<string, unknown>): boolean {
+  return typeof image.pagesDone === 'number' && image.pagesDone > 0;
+}
+
 /** The `Put` of a new change record; its stream record starts the propagation. */
 export function changePut(ctx: StoreContext, change: ChangeItem) {
   return {

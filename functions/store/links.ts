@@ -1,12 +1,17 @@
-import { type LinkItem, LinkItemSchema } from '../../schemas/index.js';
+import {
+  DatasetSchema,
+  type LinkItem,
+  LinkItemSchema,
+  ProjectSchema,
+} from '../../schemas/index.js';
 import { datasetLinkCause } from '../domain/index.js';
 import { auditPut } from './audit.js';
+import { getParsedMany } from './batch.js';
 import { changePut, newChange } from './changes.js';
 import type { StoreContext } from './context.js';
 import { getDataset } from './datasets.js';
 import { NotFoundError } from './errors.js';
 import { keys, refs } from './keys.js';
-import { getProject } from './projects.js';
 import { getParsed } from './read.js';
 import { mustBeAt, mustExist, versionCondition } from './tx.js';
 import { optimisticWrite, transact } from './write.js';
@@ -32,11 +37,11 @@ export function linkDataset(
   return optimisticWrite<LinkWrite>(ctx, {
     subject: `dataset '${datasetId}' or project '${projectId}'`,
     attempt: async () => {
-      const [project, dataset, existing] = await Promise.all([
-        getProject(ctx, projectId),
-        getDataset(ctx, datasetId, true),
-        getLink(ctx, projectId, datasetId),
-      ]);
+      const { project, dataset, existing } = await getParsedMany(ctx, {
+        project: { key: keys.project(projectId), schema: ProjectSchema },
+        dataset: { key: keys.dataset(datasetId), schema: DatasetSchema },
+        existing: { key: keys.link(projectId, datasetId), schema: LinkItemSchema },
+      });
       if (!project) throw new NotFoundError('project', projectId);
       if (!dataset) throw new NotFoundError('dataset', datasetId);
       if (existing) return { result: { outcome: 'unchanged', changeId: existing.changeId } };

@@ -3,13 +3,15 @@ import {
   MemberItemSchema,
   type Membership,
   OrganisationSchema,
+  ProjectSchema,
   ResearcherSchema,
   SummaryItemSchema,
 } from '../../schemas/index.js';
 import { accessChangeItem, decideRoutes, membershipEndedCause } from '../domain/index.js';
 import { accessChangePut } from './access-changes.js';
 import { auditPut } from './audit.js';
-import { changePut, newChange } from './changes.js';
+import { getParsedMany } from './batch.js';
+import { appliedChange, changePut, newChange } from './changes.js';
 import type { StoreContext } from './context.js';
 import { NotFoundError } from './errors.js';
 import { keys, refs } from './keys.js';
@@ -37,20 +39,13 @@ export async function addMember(
       if (failure.index === 0) throw new NotFoundError('project', projectId, failure);
     },
     attempt: async () => {
-      const [existing, summary, researcher, project] = await Promise.all([
-        getParsed(ctx, keys.member(projectId, researcherId), MemberItemSchema, true),
-        getParsed(ctx, keys.summary(projectId), SummaryItemSchema, true),
-        getParsed(ctx, keys.researcher(researcherId), ResearcherSchema, true),
-        ctx.doc.send(
-          new GetCommand({
-            TableName: ctx.tableName,
-            Key: keys.project(projectId),
-            ProjectionExpression: 'pk',
-            ConsistentRead: true,
-          }),
-        ),
-      ]);
-      if (!project.Item) throw new NotFoundError('project', projectId);
+      const { existing, summary, researcher, project } = await getParsedMany(ctx, {
+        existing: { key: keys.member(projectId, researcherId), schema: MemberItemSchema },
+        summary: { key: keys.summary(projectId), schema: SummaryItemSchema },
+        researcher: { key: keys.researcher(researcherId), schema: ResearcherSchema },
+        project: { key: keys.project(projectId), schema: ProjectSchema },
+      });
+      if (!project) throw new NotFoundError('project', projectId);
       if (!researcher) throw new NotFoundError('researcher', researcherId);
       if (existing) {
         return {
@@ -78,13 +73,12 @@ export async function addMember(
             now,
           ).routes
         : [];
-      const change = newChange(now, {
-        kind: 'membership-started',
-        actor,
-        projectId,
-        researcherId,
-        toRoutes,
-      });
+      // A new member loses nothing, and the feed's entry goes with the membership: applied as written.
+      const change = appliedChange(
+        now,
+        { kind: 'membership-started', actor, projectId, researcherId, toRoutes },
+        1,
+      );
       const membership: Membership = { projectId, researcherId, addedAt: now.toISOString() };
       const record = accessChangeItem({
         changeId: change.changeId,

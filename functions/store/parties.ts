@@ -7,7 +7,7 @@ import {
   ResearcherSchema,
 } from '../../schemas/index.js';
 import { entityWrite, nextStamp } from './audit.js';
-import { changePut, newChange } from './changes.js';
+import { appliedChange, changePut, newChange } from './changes.js';
 import type { StoreContext } from './context.js';
 import { assertVersion, InvalidReferenceError } from './errors.js';
 import { keys, refs } from './keys.js';
@@ -93,13 +93,15 @@ export function putOrganisation(
         agreements: body.agreements,
         ...nextStamp(current, now.toISOString(), actor),
       };
-      const change = newChange(now, {
+      const facts = {
         kind: 'organisation-agreement-changed',
         actor,
         organisationId,
         fromAgreements: current?.agreements ?? null,
         toAgreements: body.agreements,
-      });
+      } as const;
+      // A new organisation has no researchers yet (a researcher's organisation must exist).
+      const change = current ? newChange(now, facts) : appliedChange(now, facts, 0);
       return {
         result: {
           value: organisation,
@@ -169,7 +171,7 @@ export function putResearcher(
         researcherId,
         ...nextStamp(current, now.toISOString(), actor),
       };
-      const change = newChange(now, {
+      const facts = {
         kind: 'accreditation-changed',
         actor,
         researcherId,
@@ -177,7 +179,9 @@ export function putResearcher(
           ? { organisationId: current.organisationId, accreditation: current.accreditation }
           : null,
         toStanding: { organisationId: body.organisationId, accreditation: body.accreditation },
-      });
+      } as const;
+      // A new researcher is in no project yet (a membership's researcher must exist).
+      const change = current ? newChange(now, facts) : appliedChange(now, facts, 0);
       return {
         result: {
           value: researcher,

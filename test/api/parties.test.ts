@@ -247,10 +247,36 @@ describe('GET /v1/changes/{changeId}', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
     expect(Object.keys(body).sort()).toEqual(
+      [
+        'affectedProjects',
+        'appliedAt',
+        'changeId',
+        'createdAt',
+        'kind',
+        'notifications',
+        'status',
+      ].sort(),
+    );
+    // A new organisation has no researchers yet: its change has nothing to carry out.
+    expect(body).toMatchObject({ status: 'applied', affectedProjects: 0, notifications: 0 });
+    await expectProblem(await getAs(api, '/v1/changes/no-such-change', 'editor'), 404);
+  });
+
+  it('answers pending for a change of an existing party until the pipeline has carried it out', async () => {
+    const write = OrganisationWriteResultSchema.parse(
+      await (
+        await asAdmin('PUT', '/v1/organisations/org-change', {
+          name: 'C',
+          agreements: { AOCOA: { status: 'approved', approvedAt: '2025-01-06' } },
+        })
+      ).json(),
+    );
+    const res = await getAs(api, `/v1/changes/${write.changeId}`, 'editor');
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(
       ['affectedProjects', 'changeId', 'createdAt', 'kind', 'notifications', 'status'].sort(),
     );
-    expect(body.status).toBe('pending');
-    await expectProblem(await getAs(api, '/v1/changes/no-such-change', 'editor'), 404);
+    expect(body).toMatchObject({ changeId: write.changeId, status: 'pending' });
   });
 });
 

@@ -355,9 +355,10 @@ const researcherBody = (id: string, organisationId: string, accreditation: Accre
 
 /**
  * Writes the initial catalogue through the store, and the same into the
- * model, letting the pipeline settle in between: organisations before their
- * researchers and links before members, so that setting up costs no
- * propagation work the scenario does not need.
+ * model: organisations before their researchers (who must name one that
+ * exists), and links settled before members are added, so that setting up
+ * costs no propagation work the scenario does not need (a new party's change
+ * is applied as it is written).
  */
 async function arrange(
   ctx: StoreContext,
@@ -374,7 +375,6 @@ async function arrange(
       return putOrganisation(ctx, o, { name: `Organisation ${o}`, agreements }, ACTOR);
     }),
   );
-  await settle();
   await Promise.all([
     ...ids.r.map((r, i) => {
       const s = at(initial.researchers, i);
