@@ -7,7 +7,6 @@
 import { collect } from '../../../functions/commons/index.js';
 import { snapshotOf, type TableSnapshot } from '../../../functions/reconcile/index.js';
 import {
-  accessChangePartition,
   auditPartition,
   batchGet,
   keys,
@@ -26,38 +25,53 @@ export interface Scope {
 /**
  * Every item of the scope: its entities' partitions, their audit entries, the
  * changes they name, and what those changes recorded about its projects.
+ *
+ * What holds one item by the key design (`functions/store/keys.ts`: a dataset,
+ * an organisation, a change) is read by key in one batch, and so is the feed:
+ * a change's records about a project are keyed by the project and, for a
+ * researcher's, by one of the scope's researchers, the only ones a scenario's
+ * projects can have. The partitions that hold many items (projects,
+ * researchers, audit entries) are queried whole.
  */
 export async function scopedItems(
   ctx: StoreContext,
   scope: Scope,
 ): Promise<Record<string, unknown>[]> {
-  const pks = [
-    ...(scope.datasets ?? []).map((id) => keys.dataset(id).pk),
-    ...(scope.projects ?? []).map((id) => keys.project(id).pk),
-    ...(scope.researchers ?? []).map((id) => keys.researcher(id).pk),
-    ...(scope.organisations ?? []).map((id) => keys.organisation(id).pk),
+  const projects = scope.projects ?? [];
+  const researchers = scope.researchers ?? [];
+  const single = [
+    ...(scope.datasets ?? []).map((id) => keys.dataset(id)),
+    ...(scope.organisations ?? []).map((id) => keys.organisation(id)),
   ];
+  const many = [
+    ...projects.map((id) => keys.project(id).pk),
+    ...researchers.map((id) => keys.researcher(id).pk),
+  ];
+  const audited = [...single.map((k) => k.pk), ...many];
   const items = (
-    await Promise.all(
-      pks.flatMap((pk) => [
-        collect(queryPartition(ctx, pk)),
-        collect(queryPartition(ctx, auditPartition(pk))),
-      ]),
-    )
+    await Promise.all([
+      batchGet(ctx, single),
+      ...many.map((pk) => collect(queryPartition(ctx, pk))),
+      ...audited.map((pk) => collect(queryPartition(ctx, auditPartition(pk)))),
+    ])
   ).flat();
-  const changeIds = new Set(
-    items.flatMap((i) => (typeof i.changeId === 'string' ? [i.changeId] : [])),
+  const changeIds = [
+    ...new Set(items.flatMap((i) => (typeof i.changeId === 'string' ? [i.changeId] : []))),
+  ];
+  const feedKeys = changeIds.flatMap((c) =>
+    projects.flatMap((p) => [
+      keys.accessChange(c, p),
+      ...researchers.map((r) => keys.accessChange(c, p, r)),
+    ]),
   );
-  const projects = new Set(scope.projects ?? []);
   const [changes, records] = await Promise.all([
     batchGet(
       ctx,
-      [...changeIds].map((c) => keys.change(c)),
+      changeIds.map((c) => keys.change(c)),
     ),
-    // What those changes recorded in the feed about the scope's projects.
-    Promise.all([...changeIds].map((c) => collect(queryPartition(ctx, accessChangePartition(c))))),
+    batchGet(ctx, feedKeys),
   ]);
-  return [...items, ...changes, ...records.flat().filter((r) => projects.has(String(r.projectId)))];
+  return [...items, ...changes, ...records];
 }
 
 /** The snapshot of the scope, for the invariant checker. */
