@@ -1,10 +1,8 @@
 import { type Notification, NotificationSchema, ResearcherSchema } from '../../schemas/index.js';
-import { batchGet, keys, markDelivered, type StoreContext } from '../store/index.js';
+import { batchGet, keyId, keys, markDelivered, type StoreContext } from '../store/index.js';
 import type { Sender } from './ports.js';
 
 type Claim = Pick<Notification, 'researcherId' | 'changeId' | 'projectId'>;
-
-const itemKey = (k: { pk: string; sk: string }) => `${k.pk}\u0000${k.sk}`;
 
 /**
  * Reads the notifications and their recipients for a whole batch of
@@ -22,7 +20,7 @@ export async function prefetchDeliveries(
       keys.researcher(c.researcherId),
     ]),
   );
-  return new Map(items.map((i) => [itemKey({ pk: String(i.pk), sk: String(i.sk) }), i]));
+  return new Map(items.map((i) => [keyId(i), i]));
 }
 
 /** What delivering one notification did. */
@@ -44,9 +42,9 @@ export async function deliverNotification(
 ): Promise<DeliveryOutcome> {
   const read = prefetched ?? (await prefetchDeliveries(ctx, [claimed]));
   const notificationItem = read.get(
-    itemKey(keys.notification(claimed.researcherId, claimed.changeId, claimed.projectId)),
+    keyId(keys.notification(claimed.researcherId, claimed.changeId, claimed.projectId)),
   );
-  const researcherItem = read.get(itemKey(keys.researcher(claimed.researcherId)));
+  const researcherItem = read.get(keyId(keys.researcher(claimed.researcherId)));
   if (!notificationItem) return 'unknown';
   const notification = NotificationSchema.parse(notificationItem);
   if (notification.deliveredAt !== undefined) return 'already-delivered';

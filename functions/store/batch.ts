@@ -4,7 +4,7 @@ import { type SummaryItem, SummaryItemSchema } from '../../schemas/index.js';
 import { backoff } from '../commons/index.js';
 import type { StoreContext } from './context.js';
 import { ContentionError } from './errors.js';
-import { type Key, keys } from './keys.js';
+import { type Key, keyId, keys } from './keys.js';
 
 /** Back-off between retries of what a batch read or write left unprocessed: 25 ms doubling to 1 s. */
 const BATCH_READ_BACKOFF = { baseMs: 25, capMs: 1000 } as const;
@@ -31,7 +31,7 @@ export async function batchGet(
   itemKeys: readonly Key[],
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
-  const unique = [...new Map(itemKeys.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
+  const unique = [...new Map(itemKeys.map((k) => [keyId(k), k])).values()];
   for (let i = 0; i < unique.length; i += 100) {
     let pending: Key[] = unique.slice(i, i + 100);
     for (let attempt = 0; pending.length > 0; attempt++) {
@@ -65,18 +65,17 @@ export async function getParsedMany<R extends Record<string, NamedRead>>(
   ctx: StoreContext,
   reads: R,
 ): Promise<{ [K in keyof R]: z.infer<R[K]['schema']> | undefined }> {
-  const id = (k: { pk: unknown; sk: unknown }) => `${String(k.pk)}\u0000${String(k.sk)}`;
   const found = new Map(
     (
       await batchGet(
         ctx,
         Object.values(reads).map((r) => r.key),
       )
-    ).map((item) => [id(item as { pk: unknown; sk: unknown }), item]),
+    ).map((item) => [keyId(item), item]),
   );
   const out: Record<string, unknown> = {};
   for (const [name, { key, schema }] of Object.entries(reads)) {
-    const item = found.get(id(key));
+    const item = found.get(keyId(key));
     out[name] = item === undefined ? undefined : schema.parse(item);
   }
   return out as { [K in keyof R]: z.infer<R[K]['schema']> | undefined };

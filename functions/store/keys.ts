@@ -44,6 +44,11 @@ export interface Key {
   sk: string;
 }
 
+/** One string per item key (of a key, or of an item read by it), for maps and sets of items. */
+export function keyId(k: { readonly pk?: unknown; readonly sk?: unknown }): string {
+  return `${String(k.pk)}\u0000${String(k.sk)}`;
+}
+
 export const keys = {
   dataset: (datasetId: string): Key => ({ pk: `DATASET#${datasetId}`, sk: 'DATASET' }),
   project: (projectId: string): Key => ({ pk: `PROJECT#${projectId}`, sk: 'PROJECT' }),

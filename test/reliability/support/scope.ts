@@ -64,14 +64,9 @@ export async function scopedItems(
       ...researchers.map((r) => keys.accessChange(c, p, r)),
     ]),
   );
-  const [changes, records] = await Promise.all([
-    batchGet(
-      ctx,
-      changeIds.map((c) => keys.change(c)),
-    ),
-    batchGet(ctx, feedKeys),
-  ]);
-  return [...items, ...changes, ...records];
+  // The changes and what they recorded about the scope, in one batch.
+  const named = await batchGet(ctx, [...changeIds.map((c) => keys.change(c)), ...feedKeys]);
+  return [...items, ...named];
 }
 
 /** The snapshot of the scope, for the invariant checker. */
